@@ -1,0 +1,129 @@
+"""Identity numbers and text masks: pure rules, no Django.
+
+Checks are delegated to python-stdnum, which implements the national standards:
+- 居民身份证号码, GB 11643-1999 (ISO 7064 MOD 11-2 check digit): ``stdnum.cn.ric``;
+- 统一社会信用代码, GB 32100-2015 (MOD 31 check character): ``stdnum.cn.uscc``.
+This module only adds the Chinese messages a citizen reads and the masks used on screens and exports.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric, uscc
+
+
+class IdType(StrEnum):
+    RESIDENT_ID = "resident_id"  # 居民身份证
+    PASSPORT = "passport"  # 护照
+    HK_MACAO_PERMIT = "hk_macao_permit"  # 港澳居民来往内地通行证 / 居住证
+    TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证
+    USCC = "uscc"  # 统一社会信用代码 (organisations)
+    OTHER = "other"
+
+
+class InvalidIdentity(ValueError):
+    """Raised with a message in Chinese that can be shown to the person who typed the number."""
+
+
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+# 港澳居民来往内地通行证: H/M + 8 digits (older cards 10 digits); 港澳台居民居住证 numbers start 81/82.
+_HK_MACAO = re.compile(r"^(?:[HM]\d{8}(?:\d{2})?|8[12]\d{15}[\dX])$")
+# 台湾居民来往大陆通行证: 8 digits (older cards 10 with a letter); 居住证 numbers start 83.
+_TAIWAN = re.compile(r"^(?:\d{8}|\d{10}[A-Z]?|83\d{15}[\dX])$")
+
+
+# GB/T 2260 province-level codes: the first two digits of every resident ID.
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 "
+    "71 81 82 83".split()
+)
+
+
+def validate_resident_id(value: str) -> str:
+    """居民身份证号码 (GB 11643-1999): 6-digit address code, birth date, sequence, check character.
+
+    The check digit and birth date come from python-stdnum. Its county check is deliberately not used:
+    it rejects an address code that was not yet assigned in the year of birth, but the code is the one
+    of the place of first registration, so a farmer born in 1972 whose number starts 430521 (邵东县,
+    code assigned 1983) holds a valid card. Only the province part is checked here.
+    """
+    value = ric.compact(value)
+    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise InvalidIdentity("居民身份证号码应为 18 位（最后一位可以是 X）。")
+    if value[:2] not in PROVINCE_CODES:
+        raise InvalidIdentity("居民身份证号码的前两位（省级地区码）无效。")
+    try:
+        born = ric.get_birth_date(value)
+    except stdnum_exceptions.ValidationError as exc:
+        raise InvalidIdentity("居民身份证号码中的出生日期无效。") from exc
+    if born.year < 1880 or born > date.today():
+        raise InvalidIdentity("居民身份证号码中的出生日期无效。")
+    if ric.calc_check_digit(value) != value[17]:
+        raise InvalidIdentity("居民身份证号码的校验位不正确，请核对最后一位。")
+    return value
+
+
+def normalise(value: str) -> str:
+    """Strip spaces and full-width forms people type, and upper-case letters."""
+    value = value.strip().translate({0x3000: None, 0x20: None, 0xFF38: ord("X"), 0xFF58: ord("X")})
+    value = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or "Ａ" <= c <= "Ｚ" else c for c in value)
+    return value.upper()
+
+
+def validate(id_type: IdType | str, value: str) -> str:
+    """Return the canonical form of ``value`` or raise :class:`InvalidIdentity` with a Chinese message."""
+    kind = IdType(id_type)
+    value = normalise(value)
+    if not value:
+        raise InvalidIdentity("请填写证件号码。")
+    if kind is IdType.RESIDENT_ID:
+        return validate_resident_id(value)
+    if kind is IdType.USCC:
+        try:
+            return str(uscc.validate(value))
+        except stdnum_exceptions.InvalidChecksum as exc:
+            raise InvalidIdentity("统一社会信用代码的校验码不正确，请核对最后一位。") from exc
+        except stdnum_exceptions.ValidationError as exc:
+            raise InvalidIdentity("统一社会信用代码应为 18 位数字或大写字母。") from exc
+    if kind is IdType.PASSPORT:
+        if not _PASSPORT.match(value):
+            raise InvalidIdentity("护照号码应为 5–17 位字母或数字。")
+        return value
+    if kind is IdType.HK_MACAO_PERMIT:
+        if not _HK_MACAO.match(value):
+            raise InvalidIdentity("港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（或居住证号码）。")
+        return value
+    if kind is IdType.TAIWAN_PERMIT:
+        if not _TAIWAN.match(value):
+            raise InvalidIdentity("台湾居民来往大陆通行证号码应为 8 位数字（或居住证号码）。")
+        return value
+    if len(value) > 40:
+        raise InvalidIdentity("证件号码过长。")
+    return value
+
+
+def mask(value: str, *, keep_start: int = 3, keep_end: int = 4) -> str:
+    """Mask the middle of an identifier: ``430102199001011234`` → ``430***********1234``."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_phone(value: str) -> str:
+    """``13812345678`` → ``138****5678``."""
+    digits = value.strip()
+    if len(digits) < 7:
+        return mask(digits, keep_start=1, keep_end=1)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_address(value: str) -> str:
+    """Keep the first six characters (province/city/county), hide the rest."""
+    value = value.strip()
+    return value[:6] + ("****" if len(value) > 6 else "")

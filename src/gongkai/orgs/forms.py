@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from gongkai.orgs import services
+from gongkai.orgs.models import Applicant, UserKind
+
+
+class KindAuthenticationForm(AuthenticationForm):
+    """Log in only accounts of one kind: the staff login refuses public accounts and vice versa.
+
+    The refusal reads exactly like a wrong password, so the form does not reveal which accounts exist.
+    """
+
+    kind: str = UserKind.APPLICANT
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.kind != self.kind:
+            raise self.get_invalid_login_error()
+
+
+class StaffAuthenticationForm(KindAuthenticationForm):
+    kind = UserKind.STAFF
+
+
+class ApplicantAuthenticationForm(KindAuthenticationForm):
+    kind = UserKind.APPLICANT
+
+
+class ApplicantForm(forms.ModelForm):
+    """The identity part of Art. 29: who applies and how to reach them."""
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "organisation_kind",
+            "name",
+            "id_type",
+            "id_number",
+            "legal_representative",
+            "contact_name",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "id_number": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_kind"].required = False
+        self.fields["address"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            cleaned = services.clean_applicant_data(cleaned)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The service validates and saves; skip ModelForm's instance validation (the account is set there).
+        pass

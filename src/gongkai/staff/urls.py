@@ -1,0 +1,13 @@
+from django.urls import path
+
+from gongkai.staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("agencies/<str:code>/", views.agency_detail, name="agency"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+]
