@@ -5,7 +5,17 @@ from __future__ import annotations
 import factory
 from stdnum.cn import ric
 
-from gongkai.orgs.models import Agency, Applicant, ApplicantKind, Level, Membership, Role, Unit, User, UserKind
+from gongkai.orgs.models import (
+    Agency,
+    Applicant,
+    ApplicantKind,
+    Level,
+    Membership,
+    Role,
+    Unit,
+    User,
+    UserKind,
+)
 
 PASSWORD = "test-password-123"
 
@@ -45,7 +55,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -53,7 +63,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 def staff(agency: Agency, *roles: str, unit: Unit | None = None, username: str | None = None) -> User:
     user = UserFactory(kind=UserKind.STAFF, **({"username": username} if username else {}))
     for role in roles:
-        Membership.objects.create(user=user, agency=agency, role=role, unit=unit if role == Role.OFFICER else None)
+        Membership.objects.create(
+            user=user, agency=agency, role=role, unit=unit if role == Role.OFFICER else None
+        )
     return user
 
 

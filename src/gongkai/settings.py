@@ -25,7 +25,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,7 +156,7 @@ STORAGES = {
 }
 
 # Email: Django 6.1 mailers. Console in development, SMTP (or what the environment names) otherwise.
-MAILERS = {
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "GONGKAI_EMAIL_BACKEND",

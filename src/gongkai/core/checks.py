@@ -15,7 +15,8 @@ def check_personal_data_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
     if not settings.GONGKAI_FIELD_KEYS:
         errors.append(
             Error(
-                "GONGKAI_FIELD_KEYS is not set: personal data would be encrypted with a key derived from SECRET_KEY.",
+                "GONGKAI_FIELD_KEYS is not set: personal data would be encrypted under a key derived "
+                "from SECRET_KEY.",
                 hint="Set GONGKAI_FIELD_KEYS to one or more Fernet keys (gongkai generate_field_key).",
                 id="gongkai.E001",
             )
@@ -24,7 +25,9 @@ def check_personal_data_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
         try:
             Fernet(key.encode())
         except ValueError:
-            errors.append(Error("GONGKAI_FIELD_KEYS holds a value that is not a Fernet key.", id="gongkai.E002"))
+            errors.append(
+                Error("GONGKAI_FIELD_KEYS holds a value that is not a Fernet key.", id="gongkai.E002")
+            )
     if not settings.GONGKAI_LOOKUP_KEY or len(settings.GONGKAI_LOOKUP_KEY) < 32:
         errors.append(
             Error(

@@ -1,10 +1,11 @@
 """Encryption at rest for personal data (ID numbers, phones, addresses).
 
-Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under keys from the
-environment (read in settings): ``GONGKAI_FIELD_KEYS`` is a comma-separated list of Fernet keys, newest first. Decryption
-tries every key (MultiFernet), so a key can be rotated by putting a new one first and running
-``gongkai rotate_keys``. Lookups use a keyed hash (HMAC-SHA256 under ``GONGKAI_LOOKUP_KEY``), so an
-equality search never needs the clear text. In development, keys are derived from SECRET_KEY.
+Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under keys from
+the environment (read in settings): ``GONGKAI_FIELD_KEYS`` is a comma-separated list of Fernet keys,
+newest first. Decryption tries every key (MultiFernet), so a key is rotated by putting a new one first
+and re-encrypting with :func:`rotate`. Lookups use a keyed hash (HMAC-SHA256 under
+``GONGKAI_LOOKUP_KEY``), so an equality search never needs the clear text. In development, keys
+are derived from SECRET_KEY.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token[len(PREFIX) :].encode()).decode()
     except InvalidToken as exc:
-        raise ImproperlyConfigured("cannot decrypt a personal-data field: is GONGKAI_FIELD_KEYS right?") from exc
+        raise ImproperlyConfigured(
+            "cannot decrypt a personal-data field: is GONGKAI_FIELD_KEYS right?"
+        ) from exc
 
 
 def rotate(token: str) -> str:

@@ -79,7 +79,12 @@ COUNTIES = [
     ("430500", "430522", "新邵县"),
 ]
 
-LOCAL_UNITS = [("办公室", False), ("政务公开办公室", True), ("耕地保护科", False), ("国土空间用途管制科", False)]
+LOCAL_UNITS = [
+    ("办公室", False),
+    ("政务公开办公室", True),
+    ("耕地保护科", False),
+    ("国土空间用途管制科", False),
+]
 
 # username, display name, agency code, role, unit name (None: the agency as a whole)
 STAFF = [
@@ -233,7 +238,9 @@ def load(out: Any) -> list[tuple[str, str, str]]:
             user.save()
         unit = Unit.objects.get(agency=agency, name=unit_name) if unit_name else None
         # Non-officers are recorded in their agency (the unit is where they sit, not a scope).
-        services.membership_grant(user=user, agency=agency, role=role, unit=unit if role == Role.OFFICER else None)
+        services.membership_grant(
+            user=user, agency=agency, role=role, unit=unit if role == Role.OFFICER else None
+        )
         accounts.append((username, agency.short_name, str(Role(role).label)))
 
     for username, display, identities in APPLICANTS:

@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs import services
-from gongkai.orgs.models import Applicant, UserKind
+from gongkai.orgs.models import ID_TYPE_CHOICES, Applicant, ApplicantKind, OrganisationKind, UserKind
 
 
 class KindAuthenticationForm(AuthenticationForm):
@@ -61,6 +62,13 @@ class ApplicantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation_kind"].required = False
         self.fields["address"].required = False
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = list(ApplicantKind.choices)  # two radio buttons, no empty one
+        for name, choices in (("organisation_kind", OrganisationKind.choices), ("id_type", ID_TYPE_CHOICES)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("请选择")), *choices]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -49,9 +51,7 @@ class Agency(models.Model):
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
-    division_code = models.CharField(
-        _("行政区划代码"), max_length=6, validators=[division_code_validator]
-    )
+    division_code = models.CharField(_("行政区划代码"), max_length=6, validators=[division_code_validator])
     division_name = models.CharField(_("行政区划"), max_length=40)
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
@@ -73,12 +73,12 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_path = self.path
         self.path = (self.parent.path if self.parent_id and self.parent else "/") + self.code + "/"
         if self.parent_id and self.parent and self.parent.path.count("/") > 8:
             raise ValueError("agency tree too deep")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             for child in self.children.all():
                 child.save()
@@ -121,10 +121,12 @@ class UserKind(models.TextChoices):
 class User(AbstractUser):
     """One login table; staff and public accounts are told apart by ``kind`` and never mix."""
 
-    kind = models.CharField(_("账户类型"), max_length=10, choices=UserKind.choices, default=UserKind.APPLICANT)
+    kind = models.CharField(
+        _("账户类型"), max_length=10, choices=UserKind.choices, default=UserKind.APPLICANT
+    )
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
 
-    objects = UserManager()
+    objects: UserManager[User] = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("用户")
@@ -165,9 +167,16 @@ class Membership(models.Model):
         related_name="memberships",
         limit_choices_to={"kind": UserKind.STAFF},
     )
-    agency = models.ForeignKey(Agency, verbose_name=_("机关"), on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("机关"), on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("处室"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Unit,
+        verbose_name=_("处室"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
@@ -182,7 +191,9 @@ class Membership(models.Model):
                 condition=~Q(role=Role.OFFICER) | Q(unit__isnull=False), name="membership_officer_has_unit"
             ),
             models.UniqueConstraint(
-                fields=["user", "agency", "role"], condition=Q(unit__isnull=True), name="membership_unique_agency_role"
+                fields=["user", "agency", "role"],
+                condition=Q(unit__isnull=True),
+                name="membership_unique_agency_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "agency", "role", "unit"],
@@ -219,6 +230,7 @@ ID_TYPE_LABELS = {
     IdType.USCC: _("统一社会信用代码"),
     IdType.OTHER: _("其他证件"),
 }
+ID_TYPE_CHOICES = [(k.value, v) for k, v in ID_TYPE_LABELS.items()]
 
 
 class Applicant(models.Model):
@@ -241,9 +253,7 @@ class Applicant(models.Model):
         _("组织类型"), max_length=24, choices=OrganisationKind.choices, blank=True
     )
     name = models.CharField(_("姓名或名称"), max_length=100)
-    id_type = models.CharField(
-        _("证件类型"), max_length=20, choices=[(k.value, v) for k, v in ID_TYPE_LABELS.items()]
-    )
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=ID_TYPE_CHOICES)
     id_number = EncryptedTextField(_("证件号码"))
     id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
     legal_representative = models.CharField(_("法定代表人或负责人"), max_length=60, blank=True)
@@ -271,9 +281,9 @@ class Applicant(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.id_number_hash = lookup_hash(f"{self.id_type}:{self.id_number}")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @property
     def id_number_masked(self) -> str:

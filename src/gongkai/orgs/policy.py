@@ -18,6 +18,7 @@ import logging
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -92,9 +93,7 @@ def can(user: Any, action: Action | str, obj: Model) -> bool:
     allowed: bool
     if isinstance(obj, Agency):
         allowed = _agency_allowed(user, action, obj)
-    elif isinstance(obj, Unit):
-        allowed = _agency_allowed(user, action, obj.agency)
-    elif isinstance(obj, Membership):
+    elif isinstance(obj, (Unit, Membership)):
         allowed = _agency_allowed(user, action, obj.agency)
     elif isinstance(obj, Applicant):
         allowed = _is_applicant(user) and obj.account_id == user.pk
@@ -117,7 +116,7 @@ def deny(user: Any, action: Action | str, obj: Model | None, *, note: str = "") 
     )
 
 
-def scope(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def scope[M: Model](user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """Restrict ``queryset`` to the objects ``user`` may view (the list-page form of :func:`can`)."""
     model = queryset.model
     if model is Agency:
@@ -129,11 +128,11 @@ def scope(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.none()
 
 
-def get_for(user: Any, action: Action | str, queryset: QuerySet[M], **lookup: Any) -> M:
+def get_for[M: Model](user: Any, action: Action | str, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object and check the policy; 404 both when it does not exist and when it is refused."""
     try:
         obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     if not can(user, action, obj):
         raise Http404

@@ -22,7 +22,9 @@ from gongkai.orgs.models import (
 
 
 @transaction.atomic
-def membership_grant(*, user: User, agency: Agency, role: str, unit: Unit | None = None, by: Any = None) -> Membership:
+def membership_grant(
+    *, user: User, agency: Agency, role: str, unit: Unit | None = None, by: Any = None
+) -> Membership:
     """Give a staff member a role in an agency (an officer's role is held in a unit)."""
     if user.kind != UserKind.STAFF:
         raise ValidationError("只有工作人员账户可以担任岗位角色。")

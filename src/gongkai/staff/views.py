@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, redirect_to_login
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.orgs import policy
 from gongkai.orgs.forms import StaffAuthenticationForm
-from gongkai.orgs.models import Agency, Membership, Unit, UserKind
+from gongkai.orgs.models import Agency, Membership, Unit, User, UserKind
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -50,11 +50,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = (
-        Membership.objects.filter(user=request.user).select_related("agency", "unit").order_by("agency__path", "role")
+        Membership.objects.filter(user=cast(User, request.user))
+        .select_related("agency", "unit")
+        .order_by("agency__path", "role")
     )
     agencies = (
         policy.visible_agencies(request.user)
-        .annotate(unit_count=Count("units", distinct=True), staff_count=Count("memberships__user", distinct=True))
+        .annotate(
+            unit_count=Count("units", distinct=True), staff_count=Count("memberships__user", distinct=True)
+        )
         .order_by("path")
     )
     return render(request, "staff/dashboard.html", {"memberships": memberships, "agencies": agencies})

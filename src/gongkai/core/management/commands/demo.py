@@ -40,4 +40,3 @@ class Command(BaseCommand):
             width = max(len(a[0]) for a in accounts)
             for username, where, role in accounts:
                 self.stdout.write(f"  {username.ljust(width)}  {where} · {role}")
-

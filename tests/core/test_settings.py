@@ -1,0 +1,77 @@
+"""Configuration: production values pass `check --deploy`; development defaults stay safe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_gongkai(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DJANGO_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai", *args],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "GONGKAI_SECRET_KEY": "x7#Lq2!vT9@pR4$wZ8^mN1&kB6*hD3(fJ5)sG0-cV2+yU7=eA9_qW4~rT8",
+    "GONGKAI_ALLOWED_HOSTS": "gk.example.gov.cn",
+    "GONGKAI_FIELD_KEYS": Fernet.generate_key().decode(),
+    "GONGKAI_LOOKUP_KEY": "l" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "GONGKAI_EMAIL_HOST": "smtp.example.gov.cn",
+}
+
+
+def test_production_configuration_passes_check_deploy(tmp_path: Path) -> None:
+    result = run_gongkai(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            **PRODUCTION,
+            "GONGKAI_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_data_keys_fail_check_deploy(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("GONGKAI_FIELD_KEYS", "GONGKAI_LOOKUP_KEY")}
+    result = run_gongkai(
+        "check",
+        "--deploy",
+        env={**env, "GONGKAI_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    )
+    assert result.returncode != 0
+    assert "gongkai.E001" in result.stderr + result.stdout
+
+
+def test_development_defaults() -> None:
+    from django.conf import settings
+
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
+
+
+def test_every_management_command_is_a_gongkai_subcommand() -> None:
+    result = run_gongkai("help", env={})
+    assert result.returncode == 0, result.stderr
+    for command in ("migrate", "createsuperuser", "demo", "generate_field_key"):
+        assert command in result.stdout
