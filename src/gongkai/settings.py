@@ -53,6 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.orgs",
+    "gongkai.applications",
     "gongkai.portal",
     "gongkai.staff",
     "django.contrib.admin",

@@ -88,7 +88,14 @@ def test_resident_id_errors_are_clear_chinese(number: str, message: str) -> None
         validate(IdType.RESIDENT_ID, number)
 
 
+def test_digits_of_other_scripts_are_refused() -> None:
+    arabic_indic = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in "11010519491231002X")
+    with pytest.raises(InvalidIdentity):
+        validate("resident_id", arabic_indic)
+
+
 def test_what_people_type_is_normalised() -> None:
+    assert normalise("1101 0519-4912 3100 2x") == "11010519491231002X"
     assert normalise(" １１０１０５１９４９１２３１００２ｘ ") == "11010519491231002X"
     assert validate("resident_id", "11010519491231002x") == "11010519491231002X"
 

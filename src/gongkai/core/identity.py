@@ -9,6 +9,7 @@ This module only adds the Chinese messages a citizen reads and the masks used on
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 
@@ -86,8 +87,7 @@ def validate_resident_id(value: str) -> str:
     of the place of first registration, so a farmer born in 1972 whose number starts 430521 (邵东县,
     code assigned 1983) holds a valid card. Only the province part is checked here.
     """
-    value = ric.compact(value)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise InvalidIdentity("居民身份证号码应为 18 位（最后一位可以是 X）。")
     if value[:2] not in PROVINCE_CODES:
         raise InvalidIdentity("居民身份证号码的前两位（省级地区码）无效。")
@@ -103,10 +103,11 @@ def validate_resident_id(value: str) -> str:
 
 
 def normalise(value: str) -> str:
-    """Strip spaces and full-width forms people type, and upper-case letters."""
-    value = value.strip().translate({0x3000: None, 0x20: None, 0xFF38: ord("X"), 0xFF58: ord("X")})
-    value = "".join(chr(ord(c) - 0xFEE0) if "０" <= c <= "９" or "Ａ" <= c <= "Ｚ" else c for c in value)
-    return value.upper()
+    """What people type → canonical form: NFKC (full-width digits and letters become ASCII), separators
+    (spaces, dashes) removed, letters upper-cased. Digits of other scripts stay as they are and fail the
+    ASCII-only patterns below."""
+    value = unicodedata.normalize("NFKC", value)
+    return re.sub(r"[\s\-‐‑–—]", "", value).upper()
 
 
 def validate(id_type: IdType | str, value: str) -> str:

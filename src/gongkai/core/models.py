@@ -55,3 +55,78 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit events are append-only")
+
+
+class CalendarYear(models.Model):
+    """A year's holiday schedule as entered by an administrator, with the notice it comes from.
+
+    Its days override the ``chinese_calendar`` package. ``complete`` declares that the whole published
+    schedule has been entered; only then does the clock treat the year as known (clock.md).
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    notice = models.CharField(
+        _("依据的通知"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
+    notice_number = models.CharField(_("文号"), max_length=60, blank=True)
+    complete = models.BooleanField(_("已完整录入"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="calendar_year_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.notice}"
+
+
+class CalendarDay(models.Model):
+    """One day of an entered schedule: a holiday (休) or a make-up working day (班)."""
+
+    schedule = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("日期"), unique=True)
+    is_working = models.BooleanField(_("上班"))
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name} {'班' if self.is_working else '休'}"
+
+
+class Sequence(models.Model):
+    """Gap-free numbering per scope and year (application numbers, 索引号 serials, 登记号 …).
+
+    :func:`gongkai.core.sequences.next_value` takes the row with ``select_for_update`` inside the
+    caller's transaction, so two concurrent registrations never get the same number and a rolled-back
+    one leaves no gap.
+    """
+
+    scope = models.CharField(_("编号范围"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="sequence_unique_scope_year")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}: {self.last}"

@@ -6,6 +6,7 @@ same rules) and never test roles themselves. The rules:
 - Staff see the data of the agencies they are members of; a member with the *supervisor* role also
   sees every agency below that agency. Changing an agency's reference data (its units, its people)
   needs the *administrator* role in that agency or above it.
+- The national holiday schedule is entered by administrators of a top-level agency.
 - Public accounts (applicants) see and change only what they own.
 - Staff and public accounts never cross: a staff login cannot act as an applicant and vice versa.
 - Anything not allowed is reported to the caller as "not found" (HTTP 404), so that a refused object
@@ -74,6 +75,14 @@ def administered_agencies(user: Any) -> QuerySet[Agency]:
 def has_role(user: Any, agency: Agency, *roles: str) -> bool:
     """True if the staff member holds one of ``roles`` in ``agency`` itself."""
     return _is_staff(user) and any(path == agency.path for path, _r in _role_paths(user, set(roles)))
+
+
+def can_manage_calendar(user: Any) -> bool:
+    """The holiday schedule is national and shared by every agency: only administrators of a top-level
+    agency (one with no agency above it in this installation) enter it."""
+    if not _is_staff(user):
+        return False
+    return any(path.count("/") == 2 for path, _r in _role_paths(user, {Role.ADMIN}))
 
 
 def _agency_allowed(user: Any, action: Action, agency: Agency) -> bool:

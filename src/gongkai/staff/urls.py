@@ -10,4 +10,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("agencies/<str:code>/", views.agency_detail, name="agency"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("calendar/", views.calendar_list, name="calendar"),
+    path("calendar/<int:year>/", views.calendar_edit, name="calendar_edit"),
 ]

@@ -6,16 +6,23 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.core import calendar as workcal
+from gongkai.core.models import CalendarYear
+from gongkai.core.schedule import format_lines
 from gongkai.orgs import policy
 from gongkai.orgs.forms import StaffAuthenticationForm
 from gongkai.orgs.models import Agency, Membership, Unit, User, UserKind
+from gongkai.staff.forms import CalendarYearForm
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -61,7 +68,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         .order_by("path")
     )
-    return render(request, "staff/dashboard.html", {"memberships": memberships, "agencies": agencies})
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "memberships": memberships,
+            "agencies": agencies,
+            "missing_year": workcal.missing_next_year(timezone.localdate()),
+            "can_manage_calendar": policy.can_manage_calendar(request.user),
+        },
+    )
 
 
 @staff_required
@@ -88,3 +104,64 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = policy.get_for(request.user, policy.Action.VIEW, Unit.objects.select_related("agency"), pk=pk)
     memberships = unit.memberships.select_related("user").order_by("role")
     return render(request, "staff/unit_detail.html", {"unit": unit, "memberships": memberships})
+
+
+@staff_required
+def calendar_list(request: HttpRequest) -> HttpResponse:
+    cal = workcal.working_calendar()
+    today = timezone.localdate()
+    entered = {y.year: y for y in CalendarYear.objects.select_related("updated_by")}
+    years = []
+    for year in range(today.year - 2, today.year + 3):
+        years.append(
+            {
+                "year": year,
+                "known": year in cal.known_years,
+                "package": year in cal.package_years,
+                "entered": entered.get(year),
+            }
+        )
+    return render(
+        request,
+        "staff/calendar_list.html",
+        {"years": years, "can_manage": policy.can_manage_calendar(request.user), "today": today},
+    )
+
+
+@staff_required
+def calendar_edit(request: HttpRequest, year: int) -> HttpResponse:
+    if not policy.can_manage_calendar(request.user) or not 2000 <= year <= 2100:
+        policy.deny(request.user, "change", None, note=f"calendar {year}")
+        raise Http404
+    existing = CalendarYear.objects.filter(year=year).first()
+    initial: dict[str, object] = {"complete": True}
+    if existing:
+        initial.update(
+            notice=existing.notice,
+            notice_number=existing.notice_number,
+            complete=existing.complete,
+            days=format_lines(workcal.year_days(year)),
+        )
+    form = CalendarYearForm(request.POST or None, request.FILES or None, year=year, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        result = workcal.calendar_save_year(
+            year=year,
+            days=form.cleaned_data["schedule"],
+            notice=form.cleaned_data["notice"],
+            notice_number=form.cleaned_data["notice_number"],
+            complete=form.cleaned_data["complete"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        redated = sum(result.recomputed.values())
+        messages.success(
+            request,
+            _(
+                "%(year)s 年节假日安排已保存：新增 %(added)s 项，删除 %(removed)s 项；重新计算了 %(n)s 件的期限。"  # noqa: E501
+            )
+            % {"year": year, "added": result.added, "removed": result.removed, "n": redated},
+        )
+        return redirect("staff:calendar")
+    if request.method == "POST":
+        messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
+    return render(request, "staff/calendar_edit.html", {"form": form, "year": year, "existing": existing})
