@@ -10,7 +10,9 @@ admin.site.index_title = "基础数据"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("staff/applications/", include("gongkai.applications.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
+    path("", include("gongkai.applications.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 if settings.DEBUG:

@@ -146,6 +146,9 @@ class Application(models.Model):
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
 
+    # A one-time token of the online form: a resubmitted or double-clicked form creates nothing new.
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,6 +256,31 @@ class Assignment(models.Model):
         return f"{self.application} → {self.unit}"
 
 
+VERB_LABELS = {
+    "submitted": "网上提交申请",
+    "registered": "登记申请",
+    "accepted": "受理",
+    "discarded": "不予受理",
+    "assigned": "分办",
+    "clarification_requested": "发出补正告知",
+    "supplement_received": "收到补正",
+    "consultation_sent": "征求意见",
+    "consultation_answered": "收到意见",
+    "fee_notice": "发出收费通知",
+    "fee_paid": "申请人缴费",
+    "extended": "延期答复",
+    "classified": "统计分类",
+    "reply_drafted": "拟定答复",
+    "reply_returned": "退回答复稿",
+    "replied": "答复",
+    "closed_no_supplement": "逾期未补正，终止办理",
+    "closed_fee_unpaid": "逾期未缴费，终止办理",
+    "withdrawn": "撤回申请",
+    "deadline.recomputed": "节假日安排变更，重新计算期限",
+    "imported": "从台账导入",
+}
+
+
 class CaseEvent(models.Model):
     """The case timeline: every change of state and every step, who, when, from, to, why. Append-only."""
 
@@ -278,3 +306,11 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise ValueError("case events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def verb_label(self) -> str:
+        return VERB_LABELS.get(self.verb, self.verb)
+
+    @property
+    def to_status_label(self) -> str:
+        return LABELS[Status(self.to_status)] if self.to_status else ""

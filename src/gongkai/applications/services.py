@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongkai.applications import outcomes, workflow
+from gongkai.applications import notify, outcomes, workflow
 from gongkai.applications.models import Application, Assignment, CaseEvent, Pause, PauseKind
 from gongkai.applications.workflow import Status
 from gongkai.core import clock, sequences
@@ -210,8 +210,17 @@ REQUEST_FIELDS = (
 
 
 @transaction.atomic
-def application_submit_online(*, applicant: Applicant, agency: Agency, data: dict[str, Any]) -> Application:
-    """An applicant files online; the clock starts when the disclosure office accepts it (Art. 31 choice)."""
+def application_submit_online(
+    *, applicant: Applicant, agency: Agency, data: dict[str, Any], token: str | None = None
+) -> Application:
+    """An applicant files online; the clock starts when the disclosure office accepts it (Art. 31 choice).
+
+    ``token`` is the form's one-time token: submitting the same form again returns the first application.
+    """
+    if token:
+        existing = Application.objects.filter(submission_token=token, account=applicant.account).first()
+        if existing:
+            return existing
     now = timezone.now()
     application = Application.objects.create(
         agency=agency,
@@ -219,10 +228,16 @@ def application_submit_online(*, applicant: Applicant, agency: Agency, data: dic
         status=Status.SUBMITTED,
         channel=clock.Channel.online,
         submitted_at=now,
+        submission_token=token or None,
         **_applicant_snapshot(applicant),
         **{k: data[k] for k in REQUEST_FIELDS if k in data},
     )
     _record(application, applicant.account, "submitted", to_status=Status.SUBMITTED, reason="网上提交申请")
+    notify.applicant(
+        application,
+        "已收到您的政府信息公开申请",
+        "您的政府信息公开申请已提交。本机关确认受理后，将以受理之日为收到申请之日，并通知您答复期限。",
+    )
     return application
 
 
@@ -284,6 +299,12 @@ def application_accept(*, application: Application, accepted_on: date, by: Any) 
         fields={"received_on": accepted_on},
     )
     recompute_deadline(application)
+    due = application.due_on.isoformat() if application.due_on else "（暂停计算）"
+    notify.applicant(
+        application,
+        "您的政府信息公开申请已受理",
+        f"本机关已于 {accepted_on.isoformat()} 受理您的申请，答复期限至 {due}。",
+    )
     return application
 
 
@@ -348,6 +369,11 @@ def application_request_clarification(
         fields={"clarification_sent_on": sent_on, "supplement_days": days},
     )
     recompute_deadline(application)
+    notify.applicant(
+        application,
+        "请补正您的政府信息公开申请",
+        f"您的申请内容需要补正：{text}\n请在 {days} 个工作日内补正，逾期不补正的视为放弃申请。",
+    )
     return application
 
 
@@ -490,6 +516,11 @@ def application_extend(
         data={"days": days},
     )
     recompute_deadline(application)
+    notify.applicant(
+        application,
+        "答复期限延长告知",
+        f"经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日，至 {application.due_on}。",
+    )
     return application
 
 
@@ -497,6 +528,27 @@ def _is_head(user: Any, agency: Agency) -> bool:
     from gongkai.orgs.policy import has_role
 
     return has_role(user, agency, Role.HEAD)
+
+
+@transaction.atomic
+def application_classify(*, application: Application, data: dict[str, Any], by: Any) -> Application:
+    """Subject, region, years and applicant group for the report narrative (no change of state)."""
+    fields = {
+        k: data.get(k)
+        for k in ("subject", "region_code", "info_year_from", "info_year_to", "applicant_group")
+    }
+    fields["region_code"] = fields["region_code"] or ""
+    y1, y2 = fields["info_year_from"], fields["info_year_to"]
+    if y1 and y2 and y1 > y2:
+        raise ValidationError("信息年份止不能早于信息年份起。")
+    return _update(
+        application,
+        by=by,
+        verb="classified",
+        fields=fields,
+        visible=False,
+        data={k: (getattr(v, "pk", v)) for k, v in fields.items()},
+    )
 
 
 # --- the reply --------------------------------------------------------------------------------------
@@ -552,6 +604,12 @@ def application_approve_reply(*, application: Application, replied_on: date, by:
         },
     )
     Assignment.objects.filter(application=application).update(status="done")
+    notify.applicant(
+        application,
+        "您的政府信息公开申请已答复",
+        f"本机关已于 {replied_on.isoformat()} 对您的申请作出答复（{application.outcome_label}）。"
+        "您可以登录平台查看并下载答复告知书。",
+    )
     return application
 
 

@@ -33,6 +33,8 @@ M = TypeVar("M", bound=Model)
 class Action(StrEnum):
     VIEW = "view"
     CHANGE = "change"
+    HANDLE = "handle"  # work on a case: register, route, clarify, consult, draft
+    APPROVE = "approve"  # the disclosure office head's decisions: extension, reply
 
 
 def _is_staff(user: Any) -> bool:
@@ -105,12 +107,35 @@ def can(user: Any, action: Action | str, obj: Model) -> bool:
     elif isinstance(obj, (Unit, Membership)):
         allowed = _agency_allowed(user, action, obj.agency)
     elif isinstance(obj, Applicant):
-        allowed = _is_applicant(user) and obj.account_id == user.pk
+        allowed = _is_applicant(user) and obj.account_id == user.pk and action in (Action.VIEW, Action.CHANGE)
+    elif _is_application(obj):
+        allowed = _application_allowed(user, action, obj)
     else:
         allowed = False
     if not allowed:
         deny(user, action, obj)
     return allowed
+
+
+def _is_application(obj: Model) -> bool:
+    return obj._meta.label == "applications.Application"
+
+
+HANDLING_ROLES = {Role.CLERK, Role.OFFICER, Role.HEAD}
+
+
+def _application_allowed(user: Any, action: Action, application: Any) -> bool:
+    """Applicants see their own applications; staff of the receiving agency handle them (the head also
+    approves); supervisors above read them."""
+    if _is_applicant(user):
+        return action is Action.VIEW and application.account_id == user.pk
+    if not _is_staff(user):
+        return False
+    agency = application.agency
+    if action is Action.VIEW:
+        return _agency_allowed(user, Action.VIEW, agency)
+    roles: set[str] = {Role.HEAD} if action is Action.APPROVE else set(HANDLING_ROLES)
+    return any(path == agency.path for path, _r in _role_paths(user, roles))
 
 
 def deny(user: Any, action: Action | str, obj: Model | None, *, note: str = "") -> None:
@@ -134,6 +159,10 @@ def scope[M: Model](user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(agency__in=visible_agencies(user).values("pk"))
     if model is Applicant:
         return queryset.filter(account=user) if _is_applicant(user) else queryset.none()
+    if model._meta.label == "applications.Application":
+        if _is_applicant(user):
+            return queryset.filter(account=user)
+        return queryset.filter(agency__in=visible_agencies(user).values("pk"))
     return queryset.none()
 
 

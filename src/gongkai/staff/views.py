@@ -75,8 +75,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "agencies": agencies,
             "missing_year": workcal.missing_next_year(timezone.localdate()),
+            "urgency": _urgency(request),
             "can_manage_calendar": policy.can_manage_calendar(request.user),
         },
+    )
+
+
+def _urgency(request: HttpRequest) -> list[dict[str, object]]:
+    """Open applications per visible agency by urgency (one aggregate query)."""
+    from gongkai.applications import selectors
+    from gongkai.applications.models import Application
+
+    return selectors.urgency_by_agency(
+        policy.scope(request.user, Application.objects.all()), timezone.localdate()
     )
 
 

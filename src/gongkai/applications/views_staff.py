@@ -1,0 +1,320 @@
+"""Staff screens for applications: the queue by urgency, registration, the case page and its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai.applications import forms, selectors, services
+from gongkai.applications.models import Application, Pause
+from gongkai.applications.workflow import ALLOWED, LABELS, Status, TransitionError
+from gongkai.core import clock
+from gongkai.core.calendar import working_calendar
+from gongkai.orgs import policy
+from gongkai.orgs.models import Agency, Role
+from gongkai.staff.views import staff_required
+
+
+def _application(request: HttpRequest, public_id: Any, action: policy.Action) -> Application:
+    return policy.get_for(
+        request.user,
+        action,
+        Application.objects.select_related("agency", "subject", "applicant_group"),
+        public_id=public_id,
+    )
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    visible = policy.scope(request.user, Application.objects.all())
+    agency_code = request.GET.get("agency", "")
+    if agency_code:
+        visible = visible.filter(agency__code=agency_code)
+    bucket = request.GET.get("urgency", "")
+    status = request.GET.get("status", "")
+    text = request.GET.get("q", "").strip()[:100]
+    rows = selectors.queue(visible, bucket=bucket, status=status, today=today)
+    counts = selectors.urgency_counts(visible, today)
+    if text:
+        rows = rows.filter(
+            Q(number__icontains=text) | Q(applicant_name__icontains=text) | Q(description__icontains=text)
+        )
+    return render(
+        request,
+        "applications/staff/queue.html",
+        {
+            "rows": rows[:200],
+            "buckets": [(k, label, counts[k]) for k, label in selectors.URGENCY],
+            "bucket": bucket,
+            "status": status,
+            "statuses": [(s.value, LABELS[s]) for s in Status],
+            "agencies": policy.visible_agencies(request.user).order_by("path"),
+            "agency_code": agency_code,
+            "q": text,
+            "today": today,
+            "can_register": _registering_agencies(request.user).exists(),
+        },
+    )
+
+
+def _registering_agencies(user: Any) -> Any:
+    paths = [p for p, r in policy._role_paths(user, {Role.CLERK})]
+    return Agency.objects.filter(path__in=paths)
+
+
+@staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    agencies = _registering_agencies(request.user)
+    if not agencies.exists():
+        policy.deny(request.user, "handle", None, note="register without clerk role")
+        raise Http404
+    agency = agencies.filter(code=request.GET.get("agency", "")).first() or agencies.first()
+    form = forms.CounterApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_register(
+                agency=agency,
+                channel=data["channel"],
+                event_date=data["event_date"],
+                applicant={k: data[k] or "" for k in forms.CounterApplicationForm.APPLICANT_FIELDS},
+                data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("已登记，申请编号 %(number)s。") % {"number": application.number})
+            return redirect("applications_staff:detail", public_id=application.public_id)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
+    return render(request, "applications/staff/register.html", {"form": form, "agency": agency})
+
+
+@staff_required
+def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    application = _application(request, public_id, policy.Action.VIEW)
+    result = services.deadline(application)
+    cal = working_calendar()
+    today = timezone.localdate()
+    remaining = clock.remaining_working_days(cal, today, application.due_on) if application.due_on else None
+    can_handle = policy.can(request.user, policy.Action.HANDLE, application)
+    can_approve = policy.can(request.user, policy.Action.APPROVE, application)
+    context = {
+        "app": application,
+        "deadline": result,
+        "remaining": remaining,
+        "today": today,
+        "events": application.events.select_related("actor"),
+        "assignments": application.assignments.select_related("unit"),
+        "pauses": application.pauses.all(),
+        "open_pauses": application.pauses.filter(ended_on__isnull=True),
+        "can_handle": can_handle,
+        "can_approve": can_approve,
+        "forms": _action_forms(application) if can_handle or can_approve else {},
+        "allowed": {s.value for s in ALLOWED[Status(application.status)]},
+    }
+    return render(request, "applications/staff/detail.html", context)
+
+
+def _action_forms(application: Application) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "accept": forms.DateReasonForm(initial={"on": today}, prefix="accept"),
+        "assign": forms.AssignForm(agency=application.agency, prefix="assign"),
+        "clarify": forms.ClarifyForm(initial={"on": today, "days": 15}, prefix="clarify"),
+        "supplement": forms.DateReasonForm(initial={"on": today}, prefix="supplement"),
+        "consult": forms.ConsultForm(initial={"on": today}, prefix="consult"),
+        "answered": forms.DateReasonForm(initial={"on": today}, prefix="answered"),
+        "fee": forms.FeeForm(initial={"on": today}, prefix="fee"),
+        "paid": forms.DateReasonForm(initial={"on": today}, prefix="paid"),
+        "extend": forms.ExtendForm(initial={"on": today}, prefix="extend"),
+        "draft": forms.DraftReplyForm(
+            prefix="draft",
+            initial={"outcome": application.outcome or "disclosed", "text": application.reply_text},
+        ),
+        "approve": forms.DateReasonForm(initial={"on": today}, prefix="approve"),
+        "giveback": forms.DateReasonForm(initial={"on": today}, prefix="giveback"),
+        "close": forms.DateReasonForm(initial={"on": today}, prefix="close"),
+        "withdraw": forms.DateReasonForm(initial={"on": today}, prefix="withdraw"),
+        "discard": forms.DateReasonForm(initial={"on": today}, prefix="discard"),
+        "classify": forms.ClassifyForm(instance=application, prefix="classify"),
+    }
+
+
+Handler = Callable[[HttpRequest, Application, Any], None]
+
+
+def _date_form(request: HttpRequest, prefix: str) -> Any:
+    form = forms.DateReasonForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        raise ValidationError(_("请填写有效的日期。"))
+    return form.cleaned_data
+
+
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[f].label if f in form.fields else ''}：{e}"
+                for f, errs in form.errors.items()
+                for e in errs
+            ]
+        )
+    return dict(form.cleaned_data)
+
+
+def _accept(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_accept(application=app, accepted_on=_date_form(request, "accept")["on"], by=by)
+
+
+def _discard(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_discard(application=app, reason=_date_form(request, "discard")["reason"], by=by)
+
+
+def _assign(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.AssignForm(request.POST, agency=app.agency, prefix="assign"))
+    services.application_assign(application=app, units=list(data["units"]), by=by)
+
+
+def _clarify(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.ClarifyForm(request.POST, prefix="clarify"))
+    services.application_request_clarification(
+        application=app, sent_on=data["on"], days=data["days"], text=data["reason"], by=by
+    )
+
+
+def _supplement(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_receive_supplement(
+        application=app, received_on=_date_form(request, "supplement")["on"], by=by
+    )
+
+
+def _consult(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.ConsultForm(request.POST, prefix="consult"))
+    services.application_consult(
+        application=app, kind=data["kind"], party=data["party"], sent_on=data["on"], by=by
+    )
+
+
+def _answered(request: HttpRequest, app: Application, by: Any) -> None:
+    pause_id = request.POST.get("pause", "")
+    pause = Pause.objects.filter(
+        application=app, pk=pause_id if pause_id.isdigit() else 0, ended_on__isnull=True
+    ).first()
+    if pause is None:
+        raise ValidationError(_("请选择要登记答复的征求意见。"))
+    services.application_consultation_answered(
+        application=app, pause=pause, answered_on=_date_form(request, "answered")["on"], by=by
+    )
+
+
+def _fee(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.FeeForm(request.POST, prefix="fee"))
+    services.application_fee_notice(
+        application=app, received_on=data["on"], amount=data["amount"], note=data["reason"], by=by
+    )
+
+
+def _paid(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_fee_paid(application=app, paid_on=_date_form(request, "paid")["on"], by=by)
+
+
+def _extend(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.ExtendForm(request.POST, prefix="extend"))
+    services.application_extend(
+        application=app, days=data["days"], notified_on=data["on"], reason=data["reason"], by=by
+    )
+
+
+def _draft(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.DraftReplyForm(request.POST, prefix="draft"))
+    services.application_draft_reply(application=app, outcome=data["outcome"], text=data["text"], by=by)
+
+
+def _approve(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_approve_reply(
+        application=app, replied_on=_date_form(request, "approve")["on"], by=by
+    )
+
+
+def _giveback(request: HttpRequest, app: Application, by: Any) -> None:
+    services.application_return_draft(
+        application=app, reason=_date_form(request, "giveback")["reason"], by=by
+    )
+
+
+def _close(request: HttpRequest, app: Application, by: Any) -> None:
+    on = _date_form(request, "close")["on"]
+    if app.status == Status.AWAITING_FEE:
+        services.application_close_fee_unpaid(application=app, closed_on=on, by=by)
+    else:
+        services.application_close_no_supplement(application=app, closed_on=on, by=by)
+
+
+def _withdraw(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _date_form(request, "withdraw")
+    services.application_withdraw(application=app, withdrawn_on=data["on"], reason=data["reason"], by=by)
+
+
+def _classify(request: HttpRequest, app: Application, by: Any) -> None:
+    form = forms.ClassifyForm(request.POST, instance=app, prefix="classify")
+    data = _valid(form)
+    services.application_classify(application=app, data=data, by=by)
+
+
+# action name → (handler, the permission it needs)
+ACTIONS: dict[str, tuple[Handler, policy.Action]] = {
+    "accept": (_accept, policy.Action.HANDLE),
+    "discard": (_discard, policy.Action.HANDLE),
+    "assign": (_assign, policy.Action.HANDLE),
+    "clarify": (_clarify, policy.Action.HANDLE),
+    "supplement": (_supplement, policy.Action.HANDLE),
+    "consult": (_consult, policy.Action.HANDLE),
+    "answered": (_answered, policy.Action.HANDLE),
+    "fee": (_fee, policy.Action.HANDLE),
+    "paid": (_paid, policy.Action.HANDLE),
+    "extend": (_extend, policy.Action.APPROVE),
+    "draft": (_draft, policy.Action.HANDLE),
+    "approve": (_approve, policy.Action.APPROVE),
+    "giveback": (_giveback, policy.Action.APPROVE),
+    "close": (_close, policy.Action.HANDLE),
+    "withdraw": (_withdraw, policy.Action.HANDLE),
+    "classify": (_classify, policy.Action.HANDLE),
+}
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    handler, permission = ACTIONS[action]
+    application = _application(request, public_id, permission)
+    version = request.POST.get("version")
+    if version and version != str(application.version):
+        messages.error(request, _("该申请已被他人修改，请查看最新情况后再操作。"))
+        return redirect("applications_staff:detail", public_id=public_id)
+    try:
+        handler(request, application, request.user)
+    except (ValidationError, TransitionError, ValueError) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect(reverse("applications_staff:detail", kwargs={"public_id": public_id}) + f"#{action}")
