@@ -203,3 +203,25 @@ class DraftReplyForm(forms.Form):
         choices=[(o.key, outcomes.full_label(o.key)) for o in outcomes.OUTCOMES if o.group != "other"],
     )
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeliveredForm(forms.Form):
+    on = forms.DateField(label=_("送达日期"), widget=DATE)
+    note = forms.CharField(
+        label=_("送达方式及凭证"), max_length=200, help_text=_("如：EMS 快递单号、当面签收、电子邮件")
+    )
+
+
+class Art35Form(forms.Form):
+    reasonable = forms.TypedChoiceField(
+        label=_("申请理由"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("理由合理：确定延迟答复的合理期限")), ("no", _("理由不合理：不予处理"))],
+        widget=forms.RadioSelect,
+    )
+    due = forms.DateField(label=_("确定的答复期限"), widget=DATE, required=False)
+    text = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 2}))

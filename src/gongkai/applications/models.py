@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.applications import outcomes
 from gongkai.applications.workflow import LABELS, Status
 from gongkai.core.clock import Channel
-from gongkai.core.crypto import EncryptedTextField
+from gongkai.core.crypto import EncryptedTextField, lookup_hash
 from gongkai.core.identity import mask, mask_address, mask_phone
 from gongkai.orgs.models import ID_TYPE_CHOICES, Agency, Applicant, Unit
 
@@ -146,6 +146,12 @@ class Application(models.Model):
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True, db_index=True)
     reply_text = models.TextField(_("答复内容"), blank=True)
 
+    # Who applies, as a keyed hash (ID number, or name + phone): finds an applicant's earlier applications.
+    applicant_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Delivery of the reply (送达).
+    delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    delivery_note = models.CharField(_("送达方式及凭证"), max_length=200, blank=True)
+
     # A one-time token of the online form: a resubmitted or double-clicked form creates nothing new.
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
@@ -180,6 +186,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.applicant_key:
+            self.applicant_key = applicant_key(self.id_type, self.id_number, self.applicant_name, self.phone)
+        super().save(*args, **kwargs)
+
     @property
     def status_label(self) -> str:
         return LABELS[Status(self.status)]
@@ -199,6 +210,34 @@ class Application(models.Model):
     @property
     def address_masked(self) -> str:
         return mask_address(self.address)
+
+
+def applicant_key(id_type: str, id_number: str, name: str, phone: str) -> str:
+    """The same person or organisation gives the same key, without storing anything in clear."""
+    if id_number:
+        return lookup_hash(f"{id_type}:{id_number}")
+    digits = "".join(c for c in phone if c.isdigit())
+    return lookup_hash(f"name-phone:{name.strip()}:{digits}") if name.strip() else ""
+
+
+class Reminder(models.Model):
+    """A deadline reminder that was sent; the unique constraint makes sending idempotent."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "due_on", "days_before"], name="reminder_once_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.due_on} -{self.days_before}"
 
 
 class PauseKind(models.TextChoices):
@@ -278,6 +317,12 @@ VERB_LABELS = {
     "withdrawn": "撤回申请",
     "deadline.recomputed": "节假日安排变更，重新计算期限",
     "imported": "从台账导入",
+    "note": "内部备注",
+    "message": "告知申请人",
+    "delivered": "送达",
+    "reasons_requested": "要求说明理由（第三十五条）",
+    "art35_decided": "第三十五条决定",
+    "proposed_proactive": "建议纳入主动公开（第四十四条）",
 }
 
 

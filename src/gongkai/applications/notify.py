@@ -1,4 +1,4 @@
-"""Messages to the applicant at each step: email, sent only after the transaction commits."""
+"""Messages at each step: email, sent only after the transaction commits."""
 
 from __future__ import annotations
 
@@ -24,12 +24,19 @@ def applicant(application: Application, subject: str, body: str) -> None:
         f"{application.applicant_name}：\n\n{body}\n\n申请编号：{application.number}\n"
         f"受理机关：{application.agency.name}\n\n（本邮件由系统自动发送，请勿直接回复。）"
     )
+    _on_commit(application, f"【{application.agency.short_name}】{subject}", text, [address])
 
+
+def staff(application: Application, emails: list[str], subject: str, body: str) -> None:
+    """Email staff (deadline reminders) once the current transaction has committed."""
+    if emails:
+        _on_commit(application, subject, body, emails)
+
+
+def _on_commit(application: Application, subject: str, text: str, to: list[str]) -> None:
     def send() -> None:
         try:
-            send_mail(
-                f"【{application.agency.short_name}】{subject}", text, settings.DEFAULT_FROM_EMAIL, [address]
-            )
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, to)
         except Exception:  # a mail failure must not undo the case; it is logged (ids only) for a retry
             log.exception("notification failed for application %s", application.pk)
 

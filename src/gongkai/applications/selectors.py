@@ -67,3 +67,16 @@ def queue(
     else:
         qs = qs.filter(Q(status__in=OPEN_VALUES) | Q(status=Status.SUBMITTED))
     return qs.order_by(F("due_on").asc(nulls_last=True), "submitted_at")
+
+
+def carried_over(queryset: QuerySet[Application], year: int) -> QuerySet[Application]:
+    """Applications open on 31 December of ``year`` (结转下年度): received by then, not concluded by then.
+
+    The same set is next year's 上年结转; the annual report counts both from here.
+    """
+    end = date(year, 12, 31)
+    return (
+        queryset.filter(received_on__lte=end)
+        .exclude(status=Status.DISCARDED)
+        .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gt=end))
+    )

@@ -641,3 +641,205 @@ def application_withdraw(
         reason=reason or "申请人撤回申请",
         fields={"outcome": "other.other", "concluded_on": withdrawn_on},
     )
+
+
+# --- notes, messages, delivery, Art. 35, Art. 44 ----------------------------------------------------------
+
+
+@transaction.atomic
+def application_note(*, application: Application, text: str, to_applicant: bool, by: Any) -> Application:
+    """An internal note (staff only) or a message to the applicant (shown in "my applications" and emailed)."""
+    if not text.strip():
+        raise ValidationError("请填写内容。")
+    _record(application, by, "message" if to_applicant else "note", reason=text, visible=to_applicant)
+    if to_applicant:
+        notify.applicant(application, "关于您的政府信息公开申请", text)
+    return application
+
+
+@transaction.atomic
+def application_delivered(*, application: Application, delivered_on: date, note: str, by: Any) -> Application:
+    """Record how and when the reply reached the applicant (送达)."""
+    if application.status != Status.REPLIED:
+        raise ValidationError("答复后才能登记送达。")
+    if application.concluded_on and delivered_on < application.concluded_on:
+        raise ValidationError("送达日期不能早于答复日期。")
+    return _update(
+        application,
+        by=by,
+        verb="delivered",
+        reason=note,
+        fields={"delivered_on": delivered_on, "delivery_note": note},
+    )
+
+
+@transaction.atomic
+def application_ask_reasons(*, application: Application, sent_on: date, text: str, by: Any) -> Application:
+    """Art. 35: the number or frequency of requests is clearly unreasonable: ask the applicant for reasons."""
+    if not text.strip():
+        raise ValidationError("请写明要求申请人说明的理由。")
+    return transition(
+        application,
+        Status.AWAITING_REASONS,
+        by=by,
+        verb="reasons_requested",
+        reason=text,
+        data={"sent_on": sent_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def application_decide_art35(
+    *, application: Application, reasonable: bool, due: date | None, text: str, by: Any
+) -> Application:
+    """Art. 35: unreasonable → 不予处理 (drafted for the head's approval); reasonable but too much for the
+    normal period → a reasonable later deadline fixed by decision (replaces the computed one)."""
+    if not text.strip():
+        raise ValidationError("请写明决定的理由。")
+    if reasonable:
+        if due is not None and application.due_on and due < application.due_on:
+            raise ValidationError("第三十五条确定的期限不能早于按工作日计算的答复期限。")
+        transition(
+            application,
+            Status.PROCESSING,
+            by=by,
+            verb="art35_decided",
+            reason=text,
+            fields={"art35_due": due},
+            data={"reasonable": True, "due": due.isoformat() if due else None},
+        )
+        recompute_deadline(application)
+        return application
+    return transition(
+        application,
+        Status.PENDING_APPROVAL,
+        by=by,
+        verb="art35_decided",
+        reason=text,
+        fields={"outcome": "not_processed.excessive", "reply_text": text},
+        data={"reasonable": False},
+    )
+
+
+@transaction.atomic
+def application_propose_proactive(*, application: Application, text: str, by: Any) -> Application:
+    """Art. 44: information that many ask for may be moved into proactive disclosure; the proposal is recorded
+    for the publishing office."""
+    from gongkai.core import audit
+
+    _record(application, by, "proposed_proactive", reason=text, visible=False)
+    audit.record(by, "application.propose_proactive", application, agency=application.agency, reason=text)
+    return application
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def send_reminders(*, today: date, days_before: int = 3, dry_run: bool = False) -> list[Application]:
+    """Email the handling staff of every open application due within ``days_before`` working days.
+
+    Idempotent: a reminder is recorded (unique per application, due date and lead time) in the same
+    transaction that queues its email, so running the job twice, or after a restart, sends nothing twice;
+    a due date that moves (extension, new holiday schedule) gets its own reminder.
+    """
+    from django.db import IntegrityError
+
+    from gongkai.applications.models import Reminder
+    from gongkai.orgs.models import Membership
+
+    cal = working_calendar()
+    horizon = clock.add_working_days(cal, today, days_before)
+    due = (
+        Application.objects.filter(
+            status__in=[s.value for s in workflow.OPEN],
+            due_on__isnull=False,
+            due_on__gte=today,
+            due_on__lte=horizon,
+        )
+        .exclude(reminders__days_before=days_before, reminders__due_on=F("due_on"))
+        .select_related("agency")
+    )
+    sent: list[Application] = []
+    for application in due:
+        unit_ids = list(application.assignments.values_list("unit_id", flat=True))
+        emails = set(
+            Membership.objects.filter(agency=application.agency, role__in=["clerk", "head"])
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        ) | set(
+            Membership.objects.filter(unit_id__in=unit_ids)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        if dry_run:
+            sent.append(application)
+            continue
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    application=application,
+                    due_on=application.due_on,
+                    days_before=days_before,
+                    recipients=len(emails),
+                )
+                _queue_reminder(application, sorted(emails), today)
+        except IntegrityError:
+            continue  # another run sent it already
+        sent.append(application)
+    return sent
+
+
+def _queue_reminder(application: Application, emails: list[str], today: date) -> None:
+    remaining = clock.remaining_working_days(working_calendar(), today, application.due_on)  # type: ignore[arg-type]
+    subject = f"【答复期限提醒】{application.number} 还剩 {remaining} 个工作日"
+    body = (
+        f"申请编号：{application.number}\n受理机关：{application.agency.name}\n"
+        f"答复期限：{application.due_on}\n当前状态：{application.status_label}\n"
+    )
+    notify.staff(application, emails, subject, body)
+
+
+# --- duplicates -----------------------------------------------------------------------------------
+
+
+def similar_earlier(application: Application, *, threshold: float = 0.6) -> list[tuple[Application, float]]:
+    """Earlier applications of the same applicant to the same agency whose text is alike (重复申请 check).
+
+    Texts are normalised (NFKC, traditional→simplified is left to the search issue, punctuation and spaces
+    removed) and compared by the similarity of their jieba word sets and their character sequence; the
+    higher of the two counts.
+    """
+    if not application.applicant_key:
+        return []
+    earlier = (
+        Application.objects.filter(agency=application.agency, applicant_key=application.applicant_key)
+        .exclude(pk=application.pk)
+        .exclude(status=Status.DISCARDED)
+        .filter(submitted_at__lte=application.submitted_at)
+        .order_by("-submitted_at")[:50]
+    )
+    found = [(other, text_similarity(application.description, other.description)) for other in earlier]
+    return sorted([(o, s) for o, s in found if s >= threshold], key=lambda pair: -pair[1])
+
+
+def _normalise(text: str) -> str:
+    import re
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def text_similarity(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    na, nb = _normalise(a), _normalise(b)
+    if not na or not nb:
+        return 0.0
+    wa, wb = set(jieba.lcut(na)), set(jieba.lcut(nb))
+    jaccard = len(wa & wb) / len(wa | wb)
+    return max(jaccard, SequenceMatcher(None, na, nb).ratio())

@@ -127,6 +127,9 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "can_handle": can_handle,
         "can_approve": can_approve,
         "forms": _action_forms(application) if can_handle or can_approve else {},
+        "similar": services.similar_earlier(application)
+        if application.status not in ("replied", "closed")
+        else [],
         "allowed": {s.value for s in ALLOWED[Status(application.status)]},
     }
     return render(request, "applications/staff/detail.html", context)
@@ -154,6 +157,12 @@ def _action_forms(application: Application) -> dict[str, Any]:
         "withdraw": forms.DateReasonForm(initial={"on": today}, prefix="withdraw"),
         "discard": forms.DateReasonForm(initial={"on": today}, prefix="discard"),
         "classify": forms.ClassifyForm(instance=application, prefix="classify"),
+        "note": forms.NoteForm(prefix="note"),
+        "message": forms.NoteForm(prefix="message"),
+        "delivered": forms.DeliveredForm(initial={"on": today}, prefix="delivered"),
+        "reasons": forms.DateReasonForm(initial={"on": today}, prefix="reasons"),
+        "art35": forms.Art35Form(prefix="art35"),
+        "propose": forms.NoteForm(prefix="propose"),
     }
 
 
@@ -278,6 +287,38 @@ def _classify(request: HttpRequest, app: Application, by: Any) -> None:
     services.application_classify(application=app, data=data, by=by)
 
 
+def _note(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.NoteForm(request.POST, prefix="note"))
+    services.application_note(application=app, text=data["text"], to_applicant=False, by=by)
+
+
+def _message(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.NoteForm(request.POST, prefix="message"))
+    services.application_note(application=app, text=data["text"], to_applicant=True, by=by)
+
+
+def _delivered(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.DeliveredForm(request.POST, prefix="delivered"))
+    services.application_delivered(application=app, delivered_on=data["on"], note=data["note"], by=by)
+
+
+def _reasons(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _date_form(request, "reasons")
+    services.application_ask_reasons(application=app, sent_on=data["on"], text=data["reason"], by=by)
+
+
+def _art35(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.Art35Form(request.POST, prefix="art35"))
+    services.application_decide_art35(
+        application=app, reasonable=data["reasonable"], due=data["due"], text=data["text"], by=by
+    )
+
+
+def _propose(request: HttpRequest, app: Application, by: Any) -> None:
+    data = _valid(forms.NoteForm(request.POST, prefix="propose"))
+    services.application_propose_proactive(application=app, text=data["text"], by=by)
+
+
 # action name → (handler, the permission it needs)
 ACTIONS: dict[str, tuple[Handler, policy.Action]] = {
     "accept": (_accept, policy.Action.HANDLE),
@@ -296,6 +337,12 @@ ACTIONS: dict[str, tuple[Handler, policy.Action]] = {
     "close": (_close, policy.Action.HANDLE),
     "withdraw": (_withdraw, policy.Action.HANDLE),
     "classify": (_classify, policy.Action.HANDLE),
+    "note": (_note, policy.Action.HANDLE),
+    "message": (_message, policy.Action.HANDLE),
+    "delivered": (_delivered, policy.Action.HANDLE),
+    "reasons": (_reasons, policy.Action.HANDLE),
+    "art35": (_art35, policy.Action.APPROVE),
+    "propose": (_propose, policy.Action.HANDLE),
 }
 
 
