@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongkai.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -219,7 +220,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+FILE_UPLOAD_HANDLERS = ["gongkai.core.uploads.LimitedUploadHandler"]
+FILE_UPLOAD_PERMISSIONS = 0o640
 # Gongkai's own settings.
+GONGKAI_MAX_UPLOAD_BYTES = int(os.environ.get("GONGKAI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Online applications one public account may file per day before the form refuses (bad-inputs 16).
+GONGKAI_DAILY_APPLICATION_LIMIT = int(os.environ.get("GONGKAI_DAILY_APPLICATION_LIMIT", "20"))
 # Production is any configuration with a real secret key; it must also provide its own data keys.
 GONGKAI_PRODUCTION = bool(_secret)
 # Fernet keys for personal data at rest, newest first (generate: gongkai generate_field_key).

@@ -44,6 +44,9 @@ class RequestForm(forms.Form):
 
 class OnlineApplicationForm(RequestForm):
     applicant = forms.ModelChoiceField(label=_("申请人"), queryset=Applicant.objects.none(), empty_label=None)
+    identity_copy = forms.FileField(
+        label=_("身份证明复印件"), required=False, help_text=_("PDF、JPG 或 PNG，不超过 20 MB（可选）。")
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
     field_order = [
@@ -60,6 +63,17 @@ class OnlineApplicationForm(RequestForm):
         applicant = self.fields["applicant"]
         assert isinstance(applicant, forms.ModelChoiceField)
         applicant.queryset = Applicant.objects.filter(account=account)
+
+    def clean_identity_copy(self) -> Any:
+        upload = self.cleaned_data.get("identity_copy")
+        if upload:
+            from gongkai.core import uploads
+
+            try:
+                uploads.check(upload, {"pdf", "jpg", "jpeg", "png"})
+            except uploads.UploadRejected as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return upload
 
 
 class CounterApplicationForm(RequestForm):
@@ -195,6 +209,10 @@ class ExtendForm(forms.Form):
     days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20)
     on = forms.DateField(label=_("告知申请人日期"), widget=DATE)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、DOCX、XLSX、JPG 或 PNG，不超过 20 MB。"))
 
 
 class DraftReplyForm(forms.Form):

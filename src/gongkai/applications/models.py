@@ -240,6 +240,41 @@ class Reminder(models.Model):
         return f"{self.application} {self.due_on} -{self.days_before}"
 
 
+class AttachmentKind(models.TextChoices):
+    IDENTITY = "identity", _("身份证明")
+    REQUEST = "request", _("申请材料")
+    DISCLOSED = "disclosed", _("公开的政府信息")
+
+
+class Attachment(models.Model):
+    """A file of an application: stored under a random name; the uploaded name is display text only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=12, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="private/applications/", max_length=200)
+    name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def visible_to_applicant(self) -> bool:
+        """Identity and request files are the applicant's own; disclosed information once replied."""
+        return self.kind != AttachmentKind.DISCLOSED or self.application.status == "replied"
+
+
 class PauseKind(models.TextChoices):
     THIRD_PARTY = "third_party", _("征求第三方意见")
     AGENCY = "agency", _("征求其他机关意见")
@@ -318,6 +353,7 @@ VERB_LABELS = {
     "deadline.recomputed": "节假日安排变更，重新计算期限",
     "imported": "从台账导入",
     "note": "内部备注",
+    "attached": "上传附件",
     "message": "告知申请人",
     "delivered": "送达",
     "reasons_requested": "要求说明理由（第三十五条）",

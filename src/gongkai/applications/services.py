@@ -648,7 +648,7 @@ def application_withdraw(
 
 @transaction.atomic
 def application_note(*, application: Application, text: str, to_applicant: bool, by: Any) -> Application:
-    """An internal note (staff only) or a message to the applicant (shown in "my applications" and emailed)."""
+    """An internal note (staff only) or a message to the applicant (shown on their page and emailed)."""
     if not text.strip():
         raise ValidationError("请填写内容。")
     _record(application, by, "message" if to_applicant else "note", reason=text, visible=to_applicant)
@@ -778,7 +778,7 @@ def send_reminders(*, today: date, days_before: int = 3, dry_run: bool = False) 
             with transaction.atomic():
                 Reminder.objects.create(
                     application=application,
-                    due_on=application.due_on,
+                    due_on=application.due_on,  # type: ignore[misc]
                     days_before=days_before,
                     recipients=len(emails),
                 )
@@ -830,9 +830,8 @@ def _normalise(text: str) -> str:
 
 
 def text_similarity(a: str, b: str) -> float:
-    from difflib import SequenceMatcher
-
     import logging
+    from difflib import SequenceMatcher
 
     import jieba
 
@@ -843,3 +842,36 @@ def text_similarity(a: str, b: str) -> float:
     wa, wb = set(jieba.lcut(na)), set(jieba.lcut(nb))
     jaccard = len(wa & wb) / len(wa | wb)
     return max(jaccard, SequenceMatcher(None, na, nb).ratio())
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+def attach(*, application: Application, upload: Any, kind: str, by: Any) -> Any:
+    """Store an uploaded file (checked by content and size) under a random name; recorded on the case."""
+    from django.core.files.base import ContentFile
+
+    from gongkai.applications.models import Attachment, AttachmentKind
+    from gongkai.core import uploads
+
+    kind = AttachmentKind(kind)
+    allowed = {"pdf", "jpg", "jpeg", "png"} if kind == AttachmentKind.IDENTITY else None
+    ext, content_type = uploads.check(upload, allowed)
+    name = uploads.display_name(upload.name or f"file.{ext}")
+    upload.seek(0)
+    attachment = Attachment(
+        application=application,
+        kind=kind,
+        name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    attachment.file.save(
+        uploads.storage_name(str(application.public_id), ext), ContentFile(upload.read()), save=False
+    )
+    attachment.save()
+    _record(
+        application, by, "attached", reason=f"{kind.label}：{name}", visible=kind != AttachmentKind.DISCLOSED
+    )
+    return attachment

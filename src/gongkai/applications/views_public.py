@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.applications import forms, services
@@ -32,19 +36,46 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, _("请先登记申请人信息（姓名或名称、身份证明、联系方式），再提交申请。"))
         return redirect("portal:applicant_new")
     initial = {"token": secrets.token_urlsafe(24)}
-    form = forms.OnlineApplicationForm(request.POST or None, account=request.user, initial=initial)
+    form = forms.OnlineApplicationForm(
+        request.POST or None, request.FILES or None, account=request.user, initial=initial
+    )
+    if request.method == "POST" and _over_daily_limit(request):
+        messages.error(
+            request, _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
+        )
+        response = render(
+            request, "applications/public/apply.html", {"form": form, "agency": agency}, status=429
+        )
+        response["Retry-After"] = "86400"
+        return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        application = services.application_submit_online(
-            applicant=data["applicant"],
-            agency=agency,
-            data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
-            token=data["token"],
-        )
+        with transaction.atomic():
+            application = services.application_submit_online(
+                applicant=data["applicant"],
+                agency=agency,
+                data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
+                token=data["token"],
+            )
+            if data.get("identity_copy") and not application.attachments.exists():
+                services.attach(
+                    application=application, upload=data["identity_copy"], kind="identity", by=request.user
+                )
         return redirect("applications_public:detail", public_id=application.public_id)
     if request.method == "POST":
         messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
     return render(request, "applications/public/apply.html", {"form": form, "agency": agency})
+
+
+def _over_daily_limit(request: HttpRequest) -> bool:
+    """Per-account limit of online filings per day (bad-inputs 16); staff see the count for Art. 35."""
+    since = timezone.now() - timedelta(days=1)
+    token = request.POST.get("token", "")
+    account = request.user.pk
+    if token and Application.objects.filter(submission_token=token, account_id=account).exists():
+        return False  # a resubmission of a form already accepted is answered with that application
+    count = Application.objects.filter(account_id=account, submitted_at__gte=since).count()
+    return count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT
 
 
 @login_required
@@ -60,4 +91,51 @@ def my_application(request: HttpRequest, public_id: Any) -> HttpResponse:
         request.user, policy.Action.VIEW, Application.objects.select_related("agency"), public_id=public_id
     )
     events = application.events.filter(visible_to_applicant=True)
-    return render(request, "applications/public/detail.html", {"app": application, "events": events})
+    files = [a for a in application.attachments.all() if a.visible_to_applicant]
+    from gongkai.applications.letters import applicable_letters
+
+    letters = [
+        (kind, title)
+        for kind, title in applicable_letters(application)
+        if kind in ("clarification", "extension")
+        or (kind == "reply" and application.status in ("replied", "closed"))
+    ]
+    return render(
+        request,
+        "applications/public/detail.html",
+        {"app": application, "events": events, "files": files, "letters": letters},
+    )
+
+
+@login_required
+def my_file(request: HttpRequest, public_id: Any, file_id: Any) -> FileResponse:
+    application = policy.get_for(
+        request.user, policy.Action.VIEW, Application.objects.all(), public_id=public_id
+    )
+    attachment = get_object_or_404(application.attachments, public_id=file_id)
+    if not attachment.visible_to_applicant:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def my_letter(request: HttpRequest, public_id: Any, kind: str, ext: str) -> HttpResponse:
+    """The applicant downloads letters addressed to them once final (never drafts or consultation letters)."""
+    from gongkai.applications.views_staff import letter_response
+
+    application = policy.get_for(
+        request.user, policy.Action.VIEW, Application.objects.all(), public_id=public_id
+    )
+    final = application.status in ("replied", "closed") or kind in ("clarification", "extension")
+    if (
+        kind == "consultation"
+        or not final
+        or (kind == "reply" and application.status not in ("replied", "closed"))
+    ):
+        raise Http404
+    return letter_response(application, kind, ext)

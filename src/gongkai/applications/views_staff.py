@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,6 +128,9 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "can_handle": can_handle,
         "can_approve": can_approve,
         "forms": _action_forms(application) if can_handle or can_approve else {},
+        "attachments": application.attachments.all(),
+        "letters": _letters_for(application),
+        "recent_count": _recent_count(application),
         "similar": services.similar_earlier(application)
         if application.status not in ("replied", "closed")
         else [],
@@ -158,6 +162,7 @@ def _action_forms(application: Application) -> dict[str, Any]:
         "discard": forms.DateReasonForm(initial={"on": today}, prefix="discard"),
         "classify": forms.ClassifyForm(instance=application, prefix="classify"),
         "note": forms.NoteForm(prefix="note"),
+        "attach": forms.AttachForm(prefix="attach"),
         "message": forms.NoteForm(prefix="message"),
         "delivered": forms.DeliveredForm(initial={"on": today}, prefix="delivered"),
         "reasons": forms.DateReasonForm(initial={"on": today}, prefix="reasons"),
@@ -287,6 +292,19 @@ def _classify(request: HttpRequest, app: Application, by: Any) -> None:
     services.application_classify(application=app, data=data, by=by)
 
 
+def _attach(request: HttpRequest, app: Application, by: Any) -> None:
+    form = forms.AttachForm(request.POST, request.FILES, prefix="attach")
+    data = _valid(form)
+    from gongkai.core.uploads import UploadRejected
+
+    try:
+        services.attach(
+            application=app, upload=data["file"], kind=request.POST.get("kind", "disclosed"), by=by
+        )
+    except UploadRejected as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 def _note(request: HttpRequest, app: Application, by: Any) -> None:
     data = _valid(forms.NoteForm(request.POST, prefix="note"))
     services.application_note(application=app, text=data["text"], to_applicant=False, by=by)
@@ -338,6 +356,7 @@ ACTIONS: dict[str, tuple[Handler, policy.Action]] = {
     "withdraw": (_withdraw, policy.Action.HANDLE),
     "classify": (_classify, policy.Action.HANDLE),
     "note": (_note, policy.Action.HANDLE),
+    "attach": (_attach, policy.Action.HANDLE),
     "message": (_message, policy.Action.HANDLE),
     "delivered": (_delivered, policy.Action.HANDLE),
     "reasons": (_reasons, policy.Action.HANDLE),
@@ -365,3 +384,58 @@ def act(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
     else:
         messages.success(request, _("已保存。"))
     return redirect(reverse("applications_staff:detail", kwargs={"public_id": public_id}) + f"#{action}")
+
+
+def _letters_for(application: Application) -> list[tuple[str, str]]:
+    from gongkai.applications.letters import applicable_letters
+
+    return applicable_letters(application)
+
+
+def _recent_count(application: Application) -> int:
+    """How many applications this applicant filed here in the 30 days before this one (Art. 35 hint)."""
+    if not application.applicant_key:
+        return 0
+    since = application.submitted_at - timedelta(days=30)
+    return Application.objects.filter(
+        agency=application.agency,
+        applicant_key=application.applicant_key,
+        submitted_at__gte=since,
+        submitted_at__lte=application.submitted_at,
+    ).count()
+
+
+@staff_required
+def file(request: HttpRequest, public_id: Any, file_id: Any) -> FileResponse:
+    application = _application(request, public_id, policy.Action.VIEW)
+    attachment = get_object_or_404(application.attachments, public_id=file_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+def letter_response(application: Application, kind: str, ext: str) -> HttpResponse:
+    from gongkai.applications import letters
+
+    if kind not in letters.LETTER_KINDS or ext not in ("pdf", "docx"):
+        raise Http404
+    try:
+        data = (
+            letters.letter_pdf(application, kind) if ext == "pdf" else letters.letter_docx(application, kind)
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=letters.CONTENT_TYPES[ext])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{letters.letter_filename(application, kind, ext)}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def letter(request: HttpRequest, public_id: Any, kind: str, ext: str) -> HttpResponse:
+    return letter_response(_application(request, public_id, policy.Action.VIEW), kind, ext)

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +26,11 @@ from gongkai.orgs.models import Agency, Membership, Unit, User, UserKind
 from gongkai.staff.forms import CalendarYearForm
 
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Anonymous visitors go to the staff login; public accounts get 404 (the back office is not theirs)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), "staff:login")
         if getattr(request.user, "kind", None) != UserKind.STAFF:
