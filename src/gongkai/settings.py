@@ -223,6 +223,7 @@ LOGGING = {
 FILE_UPLOAD_HANDLERS = ["gongkai.core.uploads.LimitedUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Gongkai's own settings.
+GONGKAI_SMS_BACKEND = os.environ.get("GONGKAI_SMS_BACKEND", "gongkai.core.sms.console")
 GONGKAI_MAX_UPLOAD_BYTES = int(os.environ.get("GONGKAI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 # Online applications one public account may file per day before the form refuses (bad-inputs 16).
 GONGKAI_DAILY_APPLICATION_LIMIT = int(os.environ.get("GONGKAI_DAILY_APPLICATION_LIMIT", "20"))

@@ -287,7 +287,7 @@ def test_letters_that_do_not_apply(register, office):
         letters.letter_context(app, "summons")
     services.application_assign(application=app, units=[office["unit"]], by=office["clerk"])
     services.application_fee_notice(
-        application=app, received_on=date(2025, 9, 29), amount="10", note="", by=None
+        application=app, received_on=date(2025, 9, 29), method="per_volume", pages=31, by=None
     )
     fee = app.pauses.get()
     with pytest.raises(ValueError, match="收费"):

@@ -130,3 +130,20 @@ def test_carry_over_at_year_end(register, office):
     register(date(2025, 1, 2))
     carried = set(selectors.carried_over(Application.objects.all(), 2024))
     assert carried == {open_case, concluded_next_year}
+
+
+def test_fee_amount_comes_from_the_measures(register, office):
+    apps = [register(date(2025, 3, 3)) for _ in range(12)]
+    twelfth = apps[-1]
+    assert services.monthly_position(twelfth) == 12
+    services.application_assign(application=twelfth, units=[office["unit"]], by=office["clerk"])
+    pause = services.application_fee_notice(
+        application=twelfth, received_on=date(2025, 3, 5), method="per_item", by=office["clerk"]
+    )
+    assert pause.amount == 100 and "第 12 件" in pause.note
+    first = apps[0]
+    services.application_assign(application=first, units=[office["unit"]], by=office["clerk"])
+    with pytest.raises(ValidationError, match="不收费"):
+        services.application_fee_notice(
+            application=first, received_on=date(2025, 3, 5), method="per_item", by=None
+        )

@@ -128,7 +128,7 @@ def test_fee_pause_and_unpaid_closure(register, office):
     app = register(date(2025, 3, 3))
     services.application_assign(application=app, units=[office["unit"]], by=office["clerk"])
     services.application_fee_notice(
-        application=app, received_on=date(2025, 3, 5), amount="100.00", note="", by=None
+        application=app, received_on=date(2025, 3, 5), method="per_volume", pages=40, by=None
     )
     assert app.status == Status.AWAITING_FEE and app.due_on is None
     services.application_close_fee_unpaid(application=app, closed_on=date(2025, 4, 3), by=office["clerk"])

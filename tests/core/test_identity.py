@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
-from gongkai.core.identity import IdType, InvalidIdentity, mask, mask_phone, normalise, validate
+from gongkai.core.identity import (
+    IdType,
+    InvalidIdentity,
+    mask,
+    mask_phone,
+    normalise,
+    validate,
+    validate_phone,
+)
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 
@@ -118,3 +126,26 @@ def test_masks_hide_the_middle() -> None:
     assert mask("430121196803150032") == "430***********0032"
     assert mask_phone("13807310001") == "138****0001"
     assert mask("") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("+86 138 0013 8000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+        ("138-0013-8000", "13800138000"),
+        ("0731-82213813", "0731-82213813"),
+        ("(0731) 8221 3813", "0731-82213813"),
+        ("010 12345678", "010-12345678"),
+        ("+852 2123 4567", "+852 2123 4567"),
+        ("+1 650 253 0000", "+1 650-253-0000"),
+    ],
+)
+def test_phones_are_normalised(typed: str, canonical: str) -> None:
+    assert validate_phone(typed) == canonical
+
+
+@pytest.mark.parametrize("bad", ["", "12345", "1380013800", "abc", "138OO138000", "+1 000", "+999 123"])
+def test_bad_phones_get_a_chinese_message(bad: str) -> None:
+    with pytest.raises(InvalidIdentity, match="电话"):
+        validate_phone(bad)

@@ -264,8 +264,8 @@ def _cases_for(agency: Agency, count: int, seed: int, today: date) -> int:
             services.application_fee_notice(
                 application=app,
                 received_on=_working_after(cal, received, 5),
-                amount="100.00",
-                note="按件计收",
+                method="per_volume",
+                pages=40,
                 by=clerk,
             )
             if recent:

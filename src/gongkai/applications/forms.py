@@ -17,7 +17,7 @@ from gongkai.applications.models import (
     Subject,
 )
 from gongkai.core.clock import Channel
-from gongkai.core.identity import InvalidIdentity, validate
+from gongkai.core.identity import InvalidIdentity, validate, validate_phone
 from gongkai.orgs.models import ID_TYPE_CHOICES, Applicant, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -137,6 +137,11 @@ class CounterApplicationForm(RequestForm):
                     cleaned["id_number"] = validate(cleaned["id_type"], cleaned["id_number"])
                 except InvalidIdentity as exc:
                     self.add_error("id_number", str(exc))
+        if cleaned.get("phone"):
+            try:
+                cleaned["phone"] = validate_phone(cleaned["phone"])
+            except InvalidIdentity as exc:
+                self.add_error("phone", str(exc))
         event_date = cleaned.get("event_date")
         if event_date and event_date > timezone.localdate():
             self.add_error("event_date", _("收到日期不能晚于今天。"))
@@ -201,8 +206,10 @@ class ConsultForm(forms.Form):
 
 class FeeForm(forms.Form):
     on = forms.DateField(label=_("申请人收到收费通知日期"), widget=DATE)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=10, decimal_places=2)
-    reason = forms.CharField(label=_("计费说明"), required=False)
+    method = forms.ChoiceField(
+        label=_("计收方式"), choices=[("per_item", _("按件计收")), ("per_volume", _("按量计收"))]
+    )
+    pages = forms.IntegerField(label=_("页数（按量计收）"), min_value=0, required=False, initial=0)
 
 
 class ExtendForm(forms.Form):

@@ -434,11 +434,24 @@ def application_consultation_answered(
 
 @transaction.atomic
 def application_fee_notice(
-    *, application: Application, received_on: date, amount: Any, note: str, by: Any
+    *, application: Application, received_on: date, method: str, pages: int = 0, by: Any
 ) -> Pause:
-    """信息处理费: the applicant received a fee notice on ``received_on``; the clock pauses until paid."""
+    """信息处理费: the applicant received a fee notice on ``received_on``; the clock pauses until paid.
+
+    The amount is computed by :mod:`gongkai.applications.fees` — per item from the applicant's count of
+    applications to this agency in the same natural month, or per volume from the pages — never typed.
+    """
+    from gongkai.applications import fees
+
     if application.pauses.filter(kind=PauseKind.FEE, ended_on__isnull=True).exists():
         raise ValidationError("已有未缴费的收费通知。")
+    nth = monthly_position(application)
+    amount = fees.fee(method, nth_in_month=nth, pages=pages)
+    if amount <= 0:
+        raise ValidationError(
+            f"按《信息处理费管理办法》本申请不收费（{fees.explain(method, nth_in_month=nth, pages=pages)}）。"
+        )
+    note = fees.explain(method, nth_in_month=nth, pages=pages)
     pause = Pause.objects.create(
         application=application, kind=PauseKind.FEE, started_on=received_on, amount=amount, note=note
     )
@@ -452,6 +465,22 @@ def application_fee_notice(
     )
     recompute_deadline(application)
     return pause
+
+
+def monthly_position(application: Application) -> int:
+    """Which of the applicant's applications to this agency in its natural month this one is (1-based)."""
+    when = application.received_on or timezone.localdate(application.submitted_at)
+    same_month = Application.objects.filter(
+        agency=application.agency,
+        applicant_key=application.applicant_key,
+        received_on__year=when.year,
+        received_on__month=when.month,
+    ).exclude(status=Status.DISCARDED)
+    if not application.applicant_key:
+        return 1
+    earlier = same_month.filter(received_on__lt=when).count()
+    same_day_before = same_month.filter(received_on=when, pk__lt=application.pk).count()
+    return earlier + same_day_before + 1
 
 
 @transaction.atomic

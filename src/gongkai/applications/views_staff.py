@@ -241,7 +241,7 @@ def _answered(request: HttpRequest, app: Application, by: Any) -> None:
 def _fee(request: HttpRequest, app: Application, by: Any) -> None:
     data = _valid(forms.FeeForm(request.POST, prefix="fee"))
     services.application_fee_notice(
-        application=app, received_on=data["on"], amount=data["amount"], note=data["reason"], by=by
+        application=app, received_on=data["on"], method=data["method"], pages=data["pages"] or 0, by=by
     )
 
 

@@ -163,3 +163,51 @@ def mask_address(value: str) -> str:
     """Keep the first six characters (province/city/county), hide the rest."""
     value = value.strip()
     return value[:6] + ("****" if len(value) > 6 else "")
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_phone(value: str) -> str:
+    """A Chinese mobile or landline number in canonical form: ``13812345678`` or ``0731-82213813``.
+
+    Accepts what people type: ``+86 138 0013 8000``, full-width digits, dashes and spaces, a landline with
+    its area code. Parsed with ``phonenumbers`` (libphonenumber's metadata for CN); messages in Chinese.
+    """
+    import phonenumbers
+
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        raise InvalidIdentity("请填写联系电话。")
+    if re.search(r"[^\d\s+\-()（）]", text):
+        raise InvalidIdentity("联系电话只能包含数字、空格、括号和连字符。")
+    digits = re.sub(r"\D", "", text)
+    international = text.startswith("+") or digits.startswith("00")
+    if international and not re.match(r"^(\+|00)\s*86", text):
+        try:  # an applicant abroad (passport, HK/Macao/Taiwan permit): keep the international form
+            foreign = phonenumbers.parse("+" + text.lstrip("+").removeprefix("00"), None)
+        except phonenumbers.NumberParseException as exc:
+            raise InvalidIdentity("境外电话请以 + 和国家或地区代码开头，如 +852 2123 4567。") from exc
+        if not phonenumbers.is_valid_number(foreign):
+            raise InvalidIdentity("境外电话号码无效，请核对国家或地区代码和号码。")
+        return phonenumbers.format_number(foreign, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if _MOBILE.match(digits):
+        return digits
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidIdentity("联系电话格式不正确：手机号为 11 位，座机请带区号，如 0731-82213813。") from exc
+    if not phonenumbers.is_valid_number(number) or number.country_code != 86:
+        raise InvalidIdentity("联系电话格式不正确：手机号为 11 位，座机请带区号，如 0731-82213813。")
+    national = "0" + str(number.national_number)
+    if _MOBILE.match(national[1:]):
+        return national[1:]
+    return _landline(national)
+
+
+def _landline(digits: str) -> str:
+    """0 + area code (2–3 digits after 0) + local number: 010/02x are 3 digits, others 4."""
+    area = digits[:3] if digits[1] in "12" else digits[:4]
+    return f"{area}-{digits[len(area) :]}"

@@ -83,3 +83,35 @@ class ApplicantForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The service validates and saves; skip ModelForm's instance validation (the account is set there).
         pass
+
+
+class RegisterForm(forms.Form):
+    contact = forms.CharField(
+        label=_("手机号或电子邮箱"), max_length=120, help_text=_("用于登录和接收验证码、办理进度通知。")
+    )
+    display_name = forms.CharField(label=_("姓名"), max_length=60)
+    password1 = forms.CharField(
+        label=_("密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 10 位，不要只用数字或常见密码。"),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return cleaned
+
+
+class VerifyForm(forms.Form):
+    username = forms.CharField(label=_("手机号或电子邮箱"), max_length=120)
+    code = forms.RegexField(
+        label=_("验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("验证码为 6 位数字。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

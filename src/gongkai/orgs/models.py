@@ -301,3 +301,21 @@ class Applicant(models.Model):
     def report_column(self) -> str:
         """The section 三 column this applicant is counted in."""
         return "natural_person" if self.kind == ApplicantKind.NATURAL_PERSON else self.organisation_kind
+
+
+class VerificationCode(models.Model):
+    """A one-time code that proves a new public account holds its email address or mobile phone."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    code_hash = models.CharField(max_length=128)
+    sent_to = models.CharField(max_length=10, choices=[("email", "email"), ("sms", "sms")])
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sent_to} {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gongkai.core import audit
-from gongkai.core.identity import IdType, InvalidIdentity, validate
+from gongkai.core.identity import IdType, InvalidIdentity, validate, validate_phone
 from gongkai.orgs.models import (
     Agency,
     Applicant,
@@ -73,8 +73,10 @@ def clean_applicant_data(data: dict[str, Any]) -> dict[str, Any]:
         errors["id_number"] = str(exc)
     except ValueError:
         errors["id_type"] = "请选择证件类型。"
-    if not (cleaned.get("phone") or "").strip():
-        errors["phone"] = "请填写联系电话。"
+    try:
+        cleaned["phone"] = validate_phone(cleaned.get("phone") or "")
+    except InvalidIdentity as exc:
+        errors["phone"] = str(exc)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -99,3 +101,129 @@ def applicant_save(*, account: User, data: dict[str, Any], applicant: Applicant 
     applicant.save()
     audit.record(account, "applicant.create" if created else "applicant.update", applicant)
     return applicant
+
+
+# --- public accounts: registration with a verification code ------------------------------------------
+
+CODE_TTL_MINUTES = 15
+MAX_CODE_ATTEMPTS = 5
+RESEND_SECONDS = 60
+
+
+def normalise_contact(contact: str) -> tuple[str, str]:
+    """An email address (lower-cased) or a mainland mobile number → (kind, value); ValidationError else."""
+    from django.core.validators import validate_email
+
+    text = contact.strip()
+    if "@" in text:
+        try:
+            validate_email(text)
+        except ValidationError as exc:
+            raise ValidationError({"contact": "电子邮箱格式不正确。"}) from exc
+        return "email", text.lower()
+    try:
+        phone = validate_phone(text)
+    except InvalidIdentity as exc:
+        raise ValidationError({"contact": str(exc)}) from exc
+    if not phone.isdigit() or len(phone) != 11:
+        raise ValidationError({"contact": "请填写手机号（11 位）或电子邮箱。"})
+    return "sms", phone
+
+
+@transaction.atomic
+def account_register(*, contact: str, display_name: str, password: str) -> User:
+    """Create an inactive public account and send it a verification code."""
+    from django.contrib.auth.password_validation import validate_password
+
+    kind, value = normalise_contact(contact)
+    existing = User.objects.filter(username=value).first()
+    if existing and existing.is_active:
+        raise ValidationError({"contact": "该手机号或电子邮箱已注册，请直接登录。"})
+    user = existing or User(username=value, kind=UserKind.APPLICANT)
+    if user.kind != UserKind.APPLICANT:
+        raise ValidationError({"contact": "该手机号或电子邮箱已注册，请直接登录。"})
+    user.display_name = display_name.strip()
+    if kind == "email":
+        user.email = value
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+    user.set_password(password)
+    user.is_active = False
+    user.save()
+    send_verification_code(user)
+    return user
+
+
+def send_verification_code(user: User) -> None:
+    """A fresh 6-digit code by email or SMS; earlier codes stop working; at most one per minute."""
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from gongkai.core import sms
+    from gongkai.orgs.models import VerificationCode
+
+    now = timezone.now()
+    last = user.verification_codes.first()
+    if last and (now - last.created_at).total_seconds() < RESEND_SECONDS:
+        raise ValidationError("验证码发送过于频繁，请一分钟后再试。")
+    user.verification_codes.filter(used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    channel = "email" if "@" in user.username else "sms"
+    VerificationCode.objects.create(
+        user=user,
+        code_hash=make_password(code),
+        sent_to=channel,
+        expires_at=now + timedelta(minutes=CODE_TTL_MINUTES),
+    )
+    text = (
+        f"您正在注册政府信息公开平台账户，验证码：{code}，{CODE_TTL_MINUTES} 分钟内有效。"
+        "如非本人操作，请忽略。"
+    )
+    if channel == "email":
+        transaction.on_commit(
+            lambda: send_mail("注册验证码", text, settings.DEFAULT_FROM_EMAIL, [user.username])
+        )
+    else:
+        transaction.on_commit(lambda: sms.send(user.username, text))
+
+
+def account_verify(*, username: str, code: str) -> User:
+    """Activate the account whose latest unused code matches; a code allows five attempts.
+
+    Not one transaction on purpose: a wrong attempt must be counted even though the call then fails.
+    """
+    from django.contrib.auth.hashers import check_password
+    from django.db.models import F
+    from django.utils import timezone
+
+    from gongkai.orgs.models import VerificationCode
+
+    wrong = ValidationError({"code": "验证码不正确或已过期，请重新获取。"})
+    user = User.objects.filter(username=username, kind=UserKind.APPLICANT, is_active=False).first()
+    if user is None:
+        raise wrong
+    record = VerificationCode.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if record is None or record.attempts >= MAX_CODE_ATTEMPTS:
+        raise wrong
+    if not check_password(code.strip(), record.code_hash):
+        VerificationCode.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
+        raise wrong
+    with transaction.atomic():
+        # Only one request can use the code: the row is claimed by this conditional update.
+        if not VerificationCode.objects.filter(pk=record.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        ):
+            raise wrong
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit.record(user, "account.verified", user, data={"channel": record.sent_to})
+    return user

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.statute import ART20_ITEMS, chinese_numeral
 from gongkai.orgs import policy, services
-from gongkai.orgs.forms import ApplicantAuthenticationForm, ApplicantForm
-from gongkai.orgs.models import Agency, Applicant, Level, Unit, UserKind
+from gongkai.orgs.forms import ApplicantAuthenticationForm, ApplicantForm, RegisterForm, VerifyForm
+from gongkai.orgs.models import Agency, Applicant, Level, Unit, User, UserKind
 
 
 def _agency(code: str) -> Agency:
@@ -114,3 +115,54 @@ def applicant_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         messages.error(request, _("请按提示修改标出的项目，您已填写的内容都保留在表单中。"))
     return render(request, "portal/applicant_form.html", {"form": form, "applicant": applicant})
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """A citizen opens an account with a mobile number or an email address, proved by a code."""
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.account_register(
+                contact=data["contact"], display_name=data["display_name"], password=data["password1"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            request.session["gongkai_verify"] = user.username
+            messages.success(request, _("验证码已发送，请查收后输入。"))
+            return redirect("portal:verify")
+    return render(request, "portal/register.html", {"form": form})
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    initial = {"username": request.session.get("gongkai_verify", "")}
+    form = VerifyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "resend" in request.POST:
+        user = User.objects.filter(
+            username=request.POST.get("username", ""), is_active=False, kind=UserKind.APPLICANT
+        ).first()
+        try:
+            if user is not None:
+                services.send_verification_code(user)
+            messages.info(request, _("如该账户尚未验证，新的验证码已发送。"))
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        return redirect("portal:verify")
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_verify(
+                username=form.cleaned_data["username"], code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            request.session.pop("gongkai_verify", None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("账户已验证。请登记申请人信息后提交申请。"))
+            return redirect("portal:applicant_new")
+    return render(request, "portal/verify.html", {"form": form})
