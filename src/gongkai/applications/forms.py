@@ -20,7 +20,7 @@ from gongkai.core.clock import Channel
 from gongkai.core.identity import InvalidIdentity, validate, validate_phone
 from gongkai.orgs.models import ID_TYPE_CHOICES, Applicant, Unit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RequestForm(forms.Form):
