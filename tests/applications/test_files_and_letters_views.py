@@ -145,3 +145,21 @@ def test_ledger_page_checks_then_imports(tree, tmp_path, settings):
         login(other_clerk).get(reverse("applications_staff:ledger_export") + "?agency=430S00").status_code
         == 404
     )
+
+
+def test_uploaded_identity_copy_survives_a_form_error(tree, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    identity = ApplicantFactory()
+    c = login(identity.account)
+    url = reverse("applications_public:apply", args=[tree["province"].code])
+    token = c.get(url).context["form"].initial["token"]
+    base = {"applicant": identity.pk, "delivery_form": "paper", "delivery_method": "post", "token": token}
+    upload = SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf")
+    r = c.post(url, {**base, "description": "", "identity_copy": upload})
+    assert r.status_code == 200 and "已保留您上传的身份证明：身份证.pdf" in r.content.decode()
+    r = c.post(url, {**base, "description": "征地批复"})
+    assert r.status_code == 302
+    attachment = Application.objects.get().attachments.get()
+    assert attachment.name == "身份证.pdf" and attachment.kind == "identity"
+    assert attachment.file.read() == PDF
+    assert not list((tmp_path / "private" / "pending").glob("*"))

@@ -80,3 +80,15 @@ def carried_over(queryset: QuerySet[Application], year: int) -> QuerySet[Applica
         .exclude(status=Status.DISCARDED)
         .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gt=end))
     )
+
+
+def urgency_by_unit(queryset: QuerySet[Application], today: date) -> list[dict[str, Any]]:
+    """Open applications per handling unit by urgency (one aggregate query over the assignments)."""
+    filters = {k: v for k, v in urgency_filters(today).items() if k != "to_accept"}
+    rows = (
+        queryset.filter(assignments__isnull=False)
+        .values("agency__short_name", "assignments__unit__name", "assignments__unit_id")
+        .annotate(**{key: Count("pk", filter=cond) for key, cond in filters.items()})
+        .order_by("agency__path", "assignments__unit__sort_order")
+    )
+    return [dict(r) for r in rows if any(r[k] for k in filters)]  # type: ignore[literal-required]

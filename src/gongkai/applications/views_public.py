@@ -50,6 +50,7 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
         return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        upload = data.get("identity_copy") or _pending_upload(request)
         with transaction.atomic():
             application = services.application_submit_online(
                 applicant=data["applicant"],
@@ -57,14 +58,58 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
                 data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
                 token=data["token"],
             )
-            if data.get("identity_copy") and not application.attachments.exists():
-                services.attach(
-                    application=application, upload=data["identity_copy"], kind="identity", by=request.user
-                )
+            if upload and not application.attachments.exists():
+                services.attach(application=application, upload=upload, kind="identity", by=request.user)
+        _drop_pending_upload(request)
         return redirect("applications_public:detail", public_id=application.public_id)
     if request.method == "POST":
+        if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:
+            _keep_pending_upload(request, request.FILES["identity_copy"])
         messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
-    return render(request, "applications/public/apply.html", {"form": form, "agency": agency})
+    pending = request.session.get(PENDING_KEY)
+    return render(
+        request, "applications/public/apply.html", {"form": form, "agency": agency, "pending": pending}
+    )
+
+
+PENDING_KEY = "gongkai_pending_identity_copy"
+
+
+def _keep_pending_upload(request: HttpRequest, upload: Any) -> None:
+    """A checked file survives a form error: kept under a random name until the form is sent again."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from gongkai.core import uploads
+
+    _drop_pending_upload(request)
+    upload.seek(0)
+    ext = (upload.name or "").rsplit(".", 1)[-1].lower()
+    path = default_storage.save(uploads.storage_name("private/pending", ext), ContentFile(upload.read()))
+    request.session[PENDING_KEY] = {
+        "path": path,
+        "name": uploads.display_name(upload.name or ""),
+        "size": upload.size,
+    }
+
+
+def _pending_upload(request: HttpRequest) -> Any:
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pending = request.session.get(PENDING_KEY)
+    if not pending or not default_storage.exists(pending["path"]):
+        return None
+    with default_storage.open(pending["path"], "rb") as fh:
+        return SimpleUploadedFile(pending["name"], fh.read())
+
+
+def _drop_pending_upload(request: HttpRequest) -> None:
+    from django.core.files.storage import default_storage
+
+    pending = request.session.pop(PENDING_KEY, None)
+    if pending and default_storage.exists(pending["path"]):
+        default_storage.delete(pending["path"])
 
 
 def _over_daily_limit(request: HttpRequest) -> bool:

@@ -77,6 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "missing_year": workcal.missing_next_year(timezone.localdate()),
             "urgency": _urgency(request),
+            "unit_urgency": _unit_urgency(request),
             "can_manage_calendar": policy.can_manage_calendar(request.user),
         },
     )
@@ -90,6 +91,13 @@ def _urgency(request: HttpRequest) -> list[dict[str, object]]:
     return selectors.urgency_by_agency(
         policy.scope(request.user, Application.objects.all()), timezone.localdate()
     )
+
+
+def _unit_urgency(request: HttpRequest) -> list[dict[str, object]]:
+    from gongkai.applications import selectors
+    from gongkai.applications.models import Application
+
+    return selectors.urgency_by_unit(policy.scope(request.user, Application.objects.all()), timezone.localdate())
 
 
 @staff_required
