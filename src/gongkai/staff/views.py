@@ -97,7 +97,9 @@ def _unit_urgency(request: HttpRequest) -> list[dict[str, object]]:
     from gongkai.applications import selectors
     from gongkai.applications.models import Application
 
-    return selectors.urgency_by_unit(policy.scope(request.user, Application.objects.all()), timezone.localdate())
+    return selectors.urgency_by_unit(
+        policy.scope(request.user, Application.objects.all()), timezone.localdate()
+    )
 
 
 @staff_required
