@@ -62,3 +62,11 @@ def test_security_headers(tree):
     assert "script-src 'self'" in r["Content-Security-Policy"]
     assert r["X-Frame-Options"] == "DENY"
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+def test_django_strings_missing_from_its_chinese_catalogue_are_filled():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "请选择"

@@ -196,6 +196,10 @@ class Application(models.Model):
         return LABELS[Status(self.status)]
 
     @property
+    def outcome_citizen_label(self) -> str:
+        return outcomes.citizen_label(self.outcome) if self.outcome else ""
+
+    @property
     def outcome_label(self) -> str:
         return outcomes.full_label(self.outcome) if self.outcome else ""
 

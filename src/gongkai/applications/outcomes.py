@@ -199,6 +199,13 @@ def number_in_group(key: str) -> int:
     return [x.key for x in OUTCOMES if x.group == o.group].index(key) + 1
 
 
+def citizen_label(key: str) -> str:
+    """The outcome as a citizen reads it, without the report's numbering: ``不予公开：属于国家秘密``."""
+    o = get(key)
+    group = GROUPS[o.group][3:].split("（")[0]
+    return group if o.group in ("disclosed", "partially_disclosed") else f"{group}：{o.label}"
+
+
 def full_label(key: str) -> str:
     """The exact row label of the 2021 template, e.g. ``（三）不予公开 / 1.属于国家秘密``."""
     o = get(key)

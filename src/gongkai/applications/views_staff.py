@@ -143,7 +143,11 @@ def _action_forms(application: Application) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "accept": forms.DateReasonForm(initial={"on": today}, prefix="accept"),
-        "assign": forms.AssignForm(agency=application.agency, prefix="assign"),
+        "assign": forms.AssignForm(
+            agency=application.agency,
+            prefix="assign",
+            initial={"units": list(application.assignments.values_list("unit_id", flat=True))},
+        ),
         "clarify": forms.ClarifyForm(initial={"on": today, "days": 15}, prefix="clarify"),
         "supplement": forms.DateReasonForm(initial={"on": today}, prefix="supplement"),
         "consult": forms.ConsultForm(initial={"on": today}, prefix="consult"),
