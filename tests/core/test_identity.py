@@ -149,3 +149,9 @@ def test_phones_are_normalised(typed: str, canonical: str) -> None:
 def test_bad_phones_get_a_chinese_message(bad: str) -> None:
     with pytest.raises(InvalidIdentity, match="电话"):
         validate_phone(bad)
+
+
+def test_clean_text_drops_controls_keeps_rare_characters() -> None:
+    from gongkai.core.text import clean_text
+
+    assert clean_text("王𠀀明\x00\u202e·😀\r\n第二行\x0b") == "王𠀀明·😀\n第二行"

@@ -16,6 +16,7 @@ from gongkai.applications import notify, outcomes, workflow
 from gongkai.applications.models import Application, Assignment, CaseEvent, Pause, PauseKind
 from gongkai.applications.workflow import Status
 from gongkai.core import clock, sequences
+from gongkai.core.text import clean_text
 from gongkai.core.calendar import working_calendar
 from gongkai.orgs.models import Agency, Applicant, ApplicantKind, Role, Unit
 
@@ -194,6 +195,21 @@ def _applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
     }
 
 
+TEXT_FIELDS = (
+    "description",
+    "document_title",
+    "document_number",
+    "applicant_name",
+    "contact_name",
+    "address",
+)
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    """Text fields without control characters (a NUL would also be refused by PostgreSQL)."""
+    return {k: clean_text(v) if k in TEXT_FIELDS and isinstance(v, str) else v for k, v in values.items()}
+
+
 REQUEST_FIELDS = (
     "description",
     "document_title",
@@ -229,8 +245,8 @@ def application_submit_online(
         channel=clock.Channel.online,
         submitted_at=now,
         submission_token=token or None,
-        **_applicant_snapshot(applicant),
-        **{k: data[k] for k in REQUEST_FIELDS if k in data},
+        **_clean(_applicant_snapshot(applicant)),
+        **_clean({k: data[k] for k in REQUEST_FIELDS if k in data}),
     )
     _record(application, applicant.account, "submitted", to_status=Status.SUBMITTED, reason="网上提交申请")
     notify.applicant(
@@ -271,8 +287,8 @@ def application_register(
         channel=ch,
         submitted_at=timezone.now(),
         received_on=received,
-        **applicant,
-        **{k: data[k] for k in REQUEST_FIELDS if k in data},
+        **_clean(applicant),
+        **_clean({k: data[k] for k in REQUEST_FIELDS if k in data}),
     )
     _record(
         application,
@@ -597,7 +613,7 @@ def application_draft_reply(*, application: Application, outcome: str, text: str
         by=by,
         verb="reply_drafted",
         reason=outcomes.full_label(outcome),
-        fields={"outcome": outcome, "reply_text": text},
+        fields={"outcome": outcome, "reply_text": clean_text(text)},
     )
     Assignment.objects.filter(application=application).update(status="drafted")
     return application

@@ -1,0 +1,16 @@
+"""Cleaning text people typed or pasted: pure, no Django."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls except tab and newline, and the bidi overrides/isolates that can disguise text.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """NFC, line endings unified, control and bidi-override characters removed (PostgreSQL also refuses
+    NUL). Characters outside the BMP (Extension-B names such as 𠀀) and emoji are kept."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _UNSAFE.sub("", value)
