@@ -16,8 +16,8 @@ from gongkai.applications import notify, outcomes, workflow
 from gongkai.applications.models import Application, Assignment, CaseEvent, Pause, PauseKind
 from gongkai.applications.workflow import Status
 from gongkai.core import clock, sequences
-from gongkai.core.text import clean_text
 from gongkai.core.calendar import working_calendar
+from gongkai.core.text import clean_text
 from gongkai.orgs.models import Agency, Applicant, ApplicantKind, Role, Unit
 
 
