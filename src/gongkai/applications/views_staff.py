@@ -386,7 +386,14 @@ def act(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     else:
-        messages.success(request, _("已保存。"))
+        application.refresh_from_db()
+        latest = application.events.order_by("-at", "-id").first()
+        done = latest.verb_label if latest else _("操作")
+        messages.success(
+            request,
+            _("已完成：%(what)s。当前状态：%(status)s。")
+            % {"what": done, "status": application.status_label},
+        )
     return redirect(reverse("applications_staff:detail", kwargs={"public_id": public_id}) + f"#{action}")
 
 
