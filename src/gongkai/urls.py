@@ -11,8 +11,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/applications/", include("gongkai.applications.urls_staff")),
+    path("staff/credit/", include("gongkai.credit.urls_staff")),
+    path("staff/mailbox/", include("gongkai.mailbox.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     path("", include("gongkai.applications.urls_public")),
+    path("", include("gongkai.credit.urls_public")),
+    path("", include("gongkai.mailbox.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 if settings.DEBUG:
