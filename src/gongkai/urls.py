@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/mailbox/", include("gongkai.mailbox.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     path("", include("gongkai.applications.urls_public")),
+    path("", include("gongkai.publishing.urls_public")),
+    path("staff/publishing/", include("gongkai.publishing.urls_staff")),
     path("", include("gongkai.credit.urls_public")),
     path("", include("gongkai.mailbox.urls_public")),
     path("", include("gongkai.portal.urls")),

@@ -100,6 +100,8 @@ STAFF = [
     ("cs.head", "吴昊", "4301S0", Role.HEAD, "政务公开办公室"),
     ("cs.officer", "郑琳", "4301S0", Role.OFFICER, "耕地保护科"),
     ("cs.supervisor", "冯雪", "4301S0", Role.SUPERVISOR, "政务公开办公室"),
+    ("cs.publisher", "邓晨", "4301S0", Role.PUBLISHER, "政务公开办公室"),
+    ("cs.reviewer", "彭芸", "4301S0", Role.REVIEWER, "办公室"),
     ("zz.clerk", "何平", "4302S0", Role.CLERK, "政务公开办公室"),
     ("csx.clerk", "黄磊", "430121S", Role.CLERK, "政务公开办公室"),
     ("ly.clerk", "罗娟", "430181S", Role.CLERK, "政务公开办公室"),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.core.statute import ART20_ITEMS, chinese_numeral
+from gongkai.core.statute import chinese_numeral
 from gongkai.orgs import policy, services
 from gongkai.orgs.forms import ApplicantAuthenticationForm, ApplicantForm, RegisterForm, VerifyForm
 from gongkai.orgs.models import Agency, Applicant, Level, Unit, User, UserKind
@@ -56,8 +56,14 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def proactive(request: HttpRequest, code: str) -> HttpResponse:
-    items = [(chinese_numeral(n), text) for n, text in ART20_ITEMS]
-    return _column(request, code, "proactive", "portal/proactive.html", art20_items=items)
+    from gongkai.publishing.selectors import catalogue_with_counts, public_items
+
+    agency = _agency(code)
+    nodes = [
+        (chinese_numeral(n.art20_item) if n.art20_item else "", n) for n in catalogue_with_counts(agency)
+    ]
+    latest = public_items(agency).order_by("-first_published_at")[:10]
+    return _column(request, code, "proactive", "portal/proactive.html", nodes=nodes, latest=latest)
 
 
 def reports(request: HttpRequest, code: str) -> HttpResponse:

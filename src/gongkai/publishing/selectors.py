@@ -1,0 +1,64 @@
+"""Reads for proactive disclosure: public lists, statistics by SQL aggregates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.core import clock
+from gongkai.core.calendar import working_calendar
+from gongkai.orgs.models import Agency
+from gongkai.publishing.models import CatalogueNode, Item
+from gongkai.publishing.workflow import Status
+
+
+def public_items(agency: Agency | None = None) -> QuerySet[Item]:
+    qs = Item.objects.filter(current__isnull=False).exclude(status=Status.WITHDRAWN)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    return qs.select_related("current", "agency", "node")
+
+
+def catalogue_with_counts(agency: Agency) -> QuerySet[CatalogueNode]:
+    visible = Q(items__current__isnull=False) & ~Q(items__status=Status.WITHDRAWN)
+    return CatalogueNode.objects.filter(agency=agency, parent=None).annotate(
+        published=Count("items", filter=visible)
+    )
+
+
+def published_per_category(agency: Agency, year: int) -> list[dict[str, Any]]:
+    """Items first published in ``year`` per catalogue node (the figures section 一 of the report quotes)."""
+    return list(  # type: ignore[arg-type]
+        Item.objects.filter(agency=agency, first_published_at__year=year)
+        .values("node__name", "node__art20_item")
+        .annotate(n=Count("pk"))
+        .order_by("node__position")
+    )
+
+
+def close_to_limit(agency_ids: Any, today: date, within: int = 5) -> QuerySet[Item]:
+    """Unpublished items whose Art. 26 limit falls within ``within`` working days (or has passed)."""
+    cal = working_calendar()
+    horizon = clock.add_working_days(cal, today, within)
+    # The limit grows with the formed date, so "limit <= horizon" is "formed_on <= the latest such date".
+    latest = horizon
+    while clock.publication_deadline(cal, latest) > horizon:
+        latest -= timedelta(days=1)
+    return (
+        Item.objects.filter(
+            agency_id__in=agency_ids,
+            first_published_at__isnull=True,
+            disclosure_mode="proactive",
+            formed_on__lte=latest,
+        )
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("agency")
+        .order_by("formed_on")
+    )
+
+
+def now_year() -> int:
+    return timezone.localdate().year
