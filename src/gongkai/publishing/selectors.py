@@ -31,12 +31,13 @@ def catalogue_with_counts(agency: Agency) -> QuerySet[CatalogueNode]:
 
 def published_per_category(agency: Agency, year: int) -> list[dict[str, Any]]:
     """Items first published in ``year`` per catalogue node (the figures section 一 of the report quotes)."""
-    return list(  # type: ignore[arg-type]
+    rows = (
         Item.objects.filter(agency=agency, first_published_at__year=year)
         .values("node__name", "node__art20_item")
         .annotate(n=Count("pk"))
         .order_by("node__position")
     )
+    return [dict(r) for r in rows]
 
 
 def close_to_limit(agency_ids: Any, today: date, within: int = 5) -> QuerySet[Item]:
