@@ -112,10 +112,7 @@ class CounterApplicationForm(RequestForm):
         label=_("申请人群体"), queryset=ApplicantGroup.objects.all(), required=False
     )
 
-    field_order = [
-        "channel",
-        "event_date",
-        "on_site",
+    APPLICANT_FIELDS = (
         "applicant_column",
         "applicant_name",
         "id_type",
@@ -125,7 +122,8 @@ class CounterApplicationForm(RequestForm):
         "email",
         "address",
         "postcode",
-    ]
+    )
+    field_order = ["channel", "event_date", "on_site", *APPLICANT_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -149,18 +147,6 @@ class CounterApplicationForm(RequestForm):
         if y1 and y2 and y1 > y2:
             self.add_error("info_year_to", _("信息年份止不能早于信息年份起。"))
         return cleaned
-
-    APPLICANT_FIELDS = (
-        "applicant_column",
-        "applicant_name",
-        "id_type",
-        "id_number",
-        "contact_name",
-        "phone",
-        "email",
-        "address",
-        "postcode",
-    )
 
 
 class ClassifyForm(forms.ModelForm):

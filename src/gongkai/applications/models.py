@@ -15,19 +15,13 @@ from gongkai.applications.workflow import LABELS, Status
 from gongkai.core.clock import Channel
 from gongkai.core.crypto import EncryptedTextField, lookup_hash
 from gongkai.core.identity import mask, mask_address, mask_phone
-from gongkai.orgs.models import ID_TYPE_CHOICES, Agency, Applicant, Unit
+from gongkai.orgs.models import ID_TYPE_CHOICES, Agency, Applicant, OrganisationKind, Unit
 
 STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
 CHANNEL_CHOICES = [(c.value, c.label) for c in Channel]
 OUTCOME_CHOICES = [(o.key, outcomes.full_label(o.key)) for o in outcomes.OUTCOMES]
-APPLICANT_COLUMNS = [
-    ("natural_person", _("自然人")),
-    ("commercial_enterprise", _("商业企业")),
-    ("research_institution", _("科研机构")),
-    ("public_interest_org", _("社会公益组织")),
-    ("legal_service_org", _("法律服务机构")),
-    ("other_org", _("其他")),
-]
+# The seven columns of section 三: natural persons, then the five kinds of organisation.
+APPLICANT_COLUMNS = [("natural_person", _("自然人")), *OrganisationKind.choices]
 
 
 class DeliveryForm(models.TextChoices):
