@@ -3,4 +3,15 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site_name": settings.GONGKAI_SITE_NAME}
+    return {
+        "site_name": settings.GONGKAI_SITE_NAME,
+        "elder_mode": request.COOKIES.get("gongkai_elder") == "1",
+        "all_agencies": _agencies,
+    }
+
+
+def _agencies() -> list[object]:
+    """Lazily evaluated by templates that show the agency switcher (one query, only where used)."""
+    from gongkai.orgs.models import Agency
+
+    return list(Agency.objects.filter(is_active=True).order_by("path").only("code", "name", "level", "path"))

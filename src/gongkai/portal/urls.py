@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("gk/switch/", views.switch, name="switch"),
     path("gk/<str:code>/", views.column, name="column"),
     path("gk/<str:code>/guide/", views.guide, name="guide"),
     path("gk/<str:code>/rules/", views.rules, name="rules"),

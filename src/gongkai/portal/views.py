@@ -31,6 +31,11 @@ def _column(request: HttpRequest, code: str, section: str, template: str, **cont
     )
 
 
+def switch(request: HttpRequest) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=request.GET.get("code", ""), is_active=True)
+    return redirect("portal:column", code=agency.code)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(is_active=True).order_by("path", "sort_order"))
     provinces = [a for a in agencies if a.level == Level.PROVINCE]
