@@ -54,7 +54,7 @@ def test_openapi_schema_documents_every_api_path(published):
 
 
 def test_sitemap_and_csv_export(published):
-    public, hidden, gone = published
+    public, hidden, _gone = published
     c = Client()
     sitemap = c.get("/sitemap.xml").content.decode()
     assert f"/gk/430S00/info/{public.pk}/" in sitemap and f"/info/{hidden.pk}/" not in sitemap
