@@ -244,3 +244,63 @@ def test_concurrent_publication_never_duplicates_or_skips(tree):
     assert errors == []
     numbers = sorted(Item.objects.values_list("index_number", flat=True))
     assert numbers == [f"430S00/2025-{n:06d}" for n in range(1, 13)]
+
+
+@pytest.mark.django_db
+def test_guide_is_editable_and_shows_its_update(desk):
+    from gongkai.publishing.models import Guide
+
+    c = Client()
+    assert c.login(username=desk["publisher"].username, password=PASSWORD)
+    r = c.post(
+        reverse("publishing_staff:guide", args=["430S00"]),
+        {"body": "<p>本机关信息按主题分类编排。</p><script>x</script>"},
+    )
+    assert r.status_code == 302
+    guide = Guide.objects.get(agency=desk["agency"])
+    assert "script" not in guide.body
+    page = Client().get(reverse("portal:guide", args=["430S00"])).content.decode()
+    assert "本机关信息按主题分类编排" in page and "最后更新" in page
+    clerk = Client()
+    assert clerk.login(username=desk["writer"].username, password=PASSWORD)
+    assert clerk.get(reverse("publishing_staff:guide", args=["430S00"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_original_files_are_public_with_their_item(desk, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = make(desk)
+    record = services.item_attach(
+        item=item, upload=SimpleUploadedFile("批复.pdf", b"%PDF-1.4\n%%EOF\n"), by=None
+    )
+    url = reverse("publishing_public:file", args=["430S00", item.pk, record.pk])
+    assert Client().get(url).status_code == 404  # not before publication
+    publish(desk, item)
+    r = Client().get(url)
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_statistics_and_lateness_by_sql(desk):
+    publish(desk, make(desk, formed=date(2025, 9, 1)), datetime(2025, 9, 26, 10, tzinfo=TZ))
+    publish(desk, make(desk, "迟", formed=date(2025, 9, 1)), datetime(2025, 10, 10, 10, tzinfo=TZ))
+    from gongkai.publishing import selectors
+
+    assert selectors.late_count(desk["agency"], 2025) == 1
+    rows = selectors.published_per_category(desk["agency"], 2025)
+    assert rows == [{"node__name": "征地信息", "node__art20_item": None, "n": 2}]
+    c = Client()
+    assert c.login(username=desk["writer"].username, password=PASSWORD)
+    page = c.get(reverse("publishing_staff:stats") + "?agency=430S00&year=2025")
+    assert page.context["total"] == 2 and page.context["late"] == 1
+
+
+@pytest.mark.django_db
+def test_close_to_the_art26_limit(desk):
+    from gongkai.publishing import selectors
+
+    old = make(desk, "旧草稿", formed=date(2025, 9, 1))
+    make(desk, "新草稿", formed=date(2025, 10, 20))
+    assert list(selectors.close_to_limit([desk["agency"].pk], date(2025, 9, 24))) == [old]

@@ -53,7 +53,10 @@ def column(request: HttpRequest, code: str) -> HttpResponse:
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     office = Unit.objects.filter(agency=agency, is_disclosure_office=True).first()
-    return _column(request, code, "guide", "portal/guide.html", office=office)
+    from gongkai.publishing.models import Guide
+
+    guide = Guide.objects.filter(agency=agency).first()
+    return _column(request, code, "guide", "portal/guide.html", office=office, guide=guide)
 
 
 def rules(request: HttpRequest, code: str) -> HttpResponse:

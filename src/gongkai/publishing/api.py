@@ -89,7 +89,7 @@ def catalogue(request: HttpRequest, code: str) -> JsonResponse:
                     "channels": n.channels,
                     "audience": n.audience,
                     "mode": n.mode,
-                    "published": n.published,
+                    "published": getattr(n, "published", 0),  # annotated by the selector
                 }
                 for n in nodes
             ],

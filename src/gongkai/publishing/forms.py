@@ -22,6 +22,7 @@ class ItemForm(forms.ModelForm):
             "genre",
             "disclosure_mode",
             "withheld_reason",
+            "interprets",
             "body",
         ]
         widgets = {
@@ -37,6 +38,10 @@ class ItemForm(forms.ModelForm):
         assert isinstance(node, forms.ModelChoiceField) and isinstance(unit, forms.ModelChoiceField)
         node.queryset = CatalogueNode.objects.filter(agency=agency)
         unit.queryset = Unit.objects.filter(agency=agency)
+        interprets = self.fields["interprets"]
+        assert isinstance(interprets, forms.ModelChoiceField)
+        interprets.queryset = Item.objects.filter(agency=agency, current__isnull=False)
+        interprets.label = _("解读的文件（本信息是政策解读时选择）")
 
     def _post_clean(self) -> None:
         pass  # the service validates and saves
@@ -53,3 +58,14 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     note = forms.CharField(label=_("发布说明"), required=False)
+
+
+class GuideForm(forms.Form):
+    body = forms.CharField(
+        label=_("指南正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "机关的联系方式、办公时间和申请渠道会自动列出；这里写本机关的补充说明，如信息分类和编排体系。"
+        ),
+    )

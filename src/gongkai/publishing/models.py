@@ -97,6 +97,8 @@ class Item(models.Model):
         related_name="interpretations",
     )
     publish_at = models.DateTimeField(_("定时发布时间"), null=True, blank=True)
+    # Art. 26 limit, kept current by services (and re-dated when a holiday schedule changes).
+    publish_due = models.DateField(_("公开时限"), null=True, blank=True, db_index=True, editable=False)
     first_published_at = models.DateTimeField(_("首次发布时间"), null=True, blank=True, db_index=True)
     current = models.ForeignKey(
         "ItemVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -164,3 +166,38 @@ class ItemVersion(models.Model):
         if self.pk is not None:
             raise ValueError("published versions are kept unchanged")
         super().save(*args, **kwargs)
+
+
+class Guide(models.Model):
+    """An agency's 政府信息公开指南 (Art. 12): editable text; the page shows when it was last updated."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="guide")
+    body = models.TextField(_("指南正文"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("信息公开指南")
+        verbose_name_plural = _("信息公开指南")
+
+    def __str__(self) -> str:
+        return f"{self.agency} 指南"
+
+
+class ItemFile(models.Model):
+    """An original file published with an item (downloadable as it was issued)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="public/items/", max_length=200)
+    name = models.CharField(_("文件名"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

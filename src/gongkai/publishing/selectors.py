@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core import clock
@@ -42,24 +42,26 @@ def published_per_category(agency: Agency, year: int) -> list[dict[str, Any]]:
 
 def close_to_limit(agency_ids: Any, today: date, within: int = 5) -> QuerySet[Item]:
     """Unpublished items whose Art. 26 limit falls within ``within`` working days (or has passed)."""
-    cal = working_calendar()
-    horizon = clock.add_working_days(cal, today, within)
-    # The limit grows with the formed date, so "limit <= horizon" is "formed_on <= the latest such date".
-    latest = horizon
-    while clock.publication_deadline(cal, latest) > horizon:
-        latest -= timedelta(days=1)
+    horizon = clock.add_working_days(working_calendar(), today, within)
     return (
         Item.objects.filter(
             agency_id__in=agency_ids,
             first_published_at__isnull=True,
             disclosure_mode="proactive",
-            formed_on__lte=latest,
+            publish_due__lte=horizon,
         )
         .exclude(status=Status.WITHDRAWN)
         .select_related("agency")
-        .order_by("formed_on")
+        .order_by("publish_due")
     )
 
 
 def now_year() -> int:
     return timezone.localdate().year
+
+
+def late_count(agency: Agency, year: int) -> int:
+    """Items first published in ``year`` after their Art. 26 limit (one SQL count)."""
+    return Item.objects.filter(
+        agency=agency, first_published_at__year=year, first_published_at__date__gt=F("publish_due")
+    ).count()

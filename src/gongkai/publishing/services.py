@@ -77,10 +77,21 @@ def publication_due(item: Item, calendar: clock.WorkingCalendar | None = None) -
 
 
 def is_late(item: Item) -> bool:
-    """Published after the Art. 26 limit (derived, never stored by hand)."""
+    """Published after the Art. 26 limit (derived from dates, never set by hand)."""
     if item.first_published_at is None:
         return False
     return timezone.localdate(item.first_published_at) > publication_due(item)
+
+
+def recompute_publication_dues(calendar: clock.WorkingCalendar, by: Any = None) -> int:
+    """Re-date every item's Art. 26 limit after the holiday schedule changed; returns how many moved."""
+    moved = 0
+    for item in Item.objects.only("pk", "formed_on", "publish_due"):
+        due = clock.publication_deadline(calendar, item.formed_on)
+        if due != item.publish_due:
+            Item.objects.filter(pk=item.pk).update(publish_due=due)
+            moved += 1
+    return moved
 
 
 def _has_role(user: Any, agency: Agency, *roles: str) -> bool:
@@ -174,8 +185,10 @@ def _clean(data: dict[str, Any], agency: Agency) -> dict[str, Any]:
         raise ValidationError({"unit": "处室不属于本机关。"})
     if values.get("disclosure_mode") == "withheld" and not values.get("withheld_reason"):
         raise ValidationError({"withheld_reason": "不予公开的信息须写明理由。"})
-    if values.get("formed_on") and values["formed_on"] > timezone.localdate():
-        raise ValidationError({"formed_on": "成文日期不能晚于今天。"})
+    if values.get("formed_on"):
+        if values["formed_on"] > timezone.localdate():
+            raise ValidationError({"formed_on": "成文日期不能晚于今天。"})
+        values["publish_due"] = clock.publication_deadline(working_calendar(), values["formed_on"])
     return values
 
 
@@ -306,3 +319,42 @@ def item_withdraw(*, item: Item, reason: str, by: Any) -> Item:
         reason=reason,
         fields={"withdrawn_reason": clean_text(reason), "withdrawn_at": timezone.now()},
     )
+
+
+# --- the guide and original files -----------------------------------------------------------------
+
+
+@transaction.atomic
+def guide_save(*, agency: Agency, body: str, by: Any) -> Any:
+    from gongkai.publishing.models import Guide
+
+    guide, _created = Guide.objects.get_or_create(agency=agency)
+    guide.body = sanitise(body)
+    guide.updated_by = by if getattr(by, "pk", None) else None
+    guide.save()
+    audit.record(by, "guide.update", guide, agency=agency)
+    return guide
+
+
+@transaction.atomic
+def item_attach(*, item: Item, upload: Any, by: Any) -> Any:
+    """Attach an original file (PDF, DOCX, XLSX, JPEG, PNG), checked by its content."""
+    from django.core.files.base import ContentFile
+
+    from gongkai.core import uploads
+    from gongkai.publishing.models import ItemFile
+
+    ext, content_type = uploads.check(upload)
+    upload.seek(0)
+    record = ItemFile(
+        item=item,
+        name=uploads.display_name(upload.name or f"file.{ext}"),
+        content_type=content_type,
+        size=upload.size or 0,
+    )
+    record.file.save(
+        uploads.storage_name(f"items/{item.agency.code}", ext), ContentFile(upload.read()), save=False
+    )
+    record.save()
+    audit.record(by, "item.attach", item, agency=item.agency, data={"file": record.name})
+    return record

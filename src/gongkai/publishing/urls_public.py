@@ -10,4 +10,5 @@ urlpatterns = [
     path("gk/<str:code>/feed.atom", views_public.AgencyFeed(), name="feed"),
     path("gk/<str:code>/info/<int:pk>/", views_public.item_detail, name="detail"),
     path("gk/<str:code>/info/<int:pk>/v<int:number>/", views_public.item_detail, name="version"),
+    path("gk/<str:code>/info/<int:pk>/files/<int:file_id>/", views_public.item_file, name="file"),
 ]

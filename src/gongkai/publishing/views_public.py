@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -130,3 +130,14 @@ class AgencyFeed(Feed):
         return item.index_number or str(item.pk)
 
     item_guid_is_permalink = False
+
+
+def item_file(request: HttpRequest, code: str, pk: int, file_id: int) -> FileResponse:
+    agency = _agency(code)
+    item = get_object_or_404(Item, agency=agency, pk=pk)
+    if not item.is_public:
+        raise Http404
+    record = get_object_or_404(item.files, pk=file_id)
+    return FileResponse(
+        record.file.open("rb"), as_attachment=True, filename=record.name, content_type=record.content_type
+    )

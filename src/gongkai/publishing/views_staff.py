@@ -128,6 +128,16 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(_("请填写有效的发布时间。"))
             services.item_publish(item=item, by=request.user, at=form.cleaned_data["at"], note=note)
+        elif action == "attach":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ValidationError(_("请选择文件。"))
+            from gongkai.core.uploads import UploadRejected
+
+            try:
+                services.item_attach(item=item, upload=upload, by=request.user)
+            except UploadRejected as exc:
+                raise ValidationError(str(exc)) from exc
         elif action == "withdraw":
             services.item_withdraw(item=item, reason=note, by=request.user)
         else:
@@ -139,3 +149,44 @@ def item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         item.refresh_from_db()
         messages.success(request, _("当前状态：%(status)s。") % {"status": item.status_label})
     return redirect("publishing_staff:detail", pk=pk)
+
+
+@staff_required
+def guide_edit(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _editable_agencies(request.user).filter(code=code).first()
+    if agency is None or not policy.has_role(request.user, agency, Role.PUBLISHER, Role.HEAD, Role.ADMIN):
+        policy.deny(request.user, "change", None, note="guide")
+        raise Http404
+    from gongkai.publishing.models import Guide
+
+    guide = Guide.objects.filter(agency=agency).first()
+    form = forms.GuideForm(request.POST or None, initial={"body": guide.body if guide else ""})
+    if request.method == "POST" and form.is_valid():
+        services.guide_save(agency=agency, body=form.cleaned_data["body"], by=request.user)
+        messages.success(request, _("信息公开指南已更新。"))
+        return redirect("portal:guide", code=agency.code)
+    return render(request, "publishing/staff/guide.html", {"form": form, "agency": agency, "guide": guide})
+
+
+@staff_required
+def stats(request: HttpRequest) -> HttpResponse:
+    """Items published per category and per Art. 20 item, and late publications (SQL aggregates)."""
+    visible = policy.visible_agencies(request.user).order_by("path")
+    agency = visible.filter(code=request.GET.get("agency", "")).first() or visible.first()
+    if agency is None:
+        raise Http404
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    rows = selectors.published_per_category(agency, year)
+    return render(
+        request,
+        "publishing/staff/stats.html",
+        {
+            "agencies": visible,
+            "agency": agency,
+            "year": year,
+            "rows": rows,
+            "total": sum(r["n"] for r in rows),
+            "late": selectors.late_count(agency, year),
+        },
+    )
