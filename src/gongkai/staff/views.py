@@ -78,6 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "missing_year": workcal.missing_next_year(timezone.localdate()),
             "urgency": _urgency(request),
             "unit_urgency": _unit_urgency(request),
+            "publication_due": _publication_due(request),
             "can_manage_calendar": policy.can_manage_calendar(request.user),
         },
     )
@@ -91,6 +92,12 @@ def _urgency(request: HttpRequest) -> list[dict[str, object]]:
     return selectors.urgency_by_agency(
         policy.scope(request.user, Application.objects.all()), timezone.localdate()
     )
+
+
+def _publication_due(request: HttpRequest) -> Any:
+    from gongkai.publishing.selectors import close_to_limit
+
+    return close_to_limit(policy.visible_agencies(request.user).values("pk"), timezone.localdate())[:20]
 
 
 def _unit_urgency(request: HttpRequest) -> list[dict[str, object]]:
