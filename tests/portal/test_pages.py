@@ -53,8 +53,13 @@ def test_guide_shows_the_contacts_art12_requires(tree):
 
 
 def test_proactive_lists_all_fifteen_art20_items(tree):
+    from gongkai.publishing.services import catalogue_seed
+
+    empty = Client().get(reverse("portal:proactive", args=[tree["province"].code])).content.decode()
+    assert "尚未建立主动公开目录" in empty
+    catalogue_seed(tree["province"])
     body = Client().get(reverse("portal:proactive", args=[tree["province"].code])).content.decode()
-    assert "（一）" in body and "（十五）" in body
+    assert "（一）" in body and "（十五）" in body and "征地信息" in body
 
 
 def test_security_headers(tree):

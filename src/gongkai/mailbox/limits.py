@@ -1,0 +1,53 @@
+"""Per-IP daily limits of the public forms, counted in Django's cache.
+
+The IP address is personal data: the cache key holds a keyed hash of it, never the address. The
+limits are settings (``GONGKAI_MAILBOX_DAILY_LIMIT``: letters per IP per day, default 10;
+``GONGKAI_MAILBOX_LOOKUP_LIMIT``: query-code lookups per IP per day, default 30, which also makes
+guessing codes hopeless).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from gongkai.core.crypto import lookup_hash
+
+DAY = 24 * 60 * 60
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address the request came from (behind a proxy, the proxy must set REMOTE_ADDR correctly)."""
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def _key(kind: str, ip: str) -> str:
+    return f"gongkai:mailbox:{kind}:{timezone.localdate().isoformat()}:{lookup_hash('ip:' + ip)[:32]}"
+
+
+def _limit(kind: str) -> int:
+    if kind == "submit":
+        return int(getattr(settings, "GONGKAI_MAILBOX_DAILY_LIMIT", 10))
+    return int(getattr(settings, "GONGKAI_MAILBOX_LOOKUP_LIMIT", 30))
+
+
+def used(kind: str, ip: str) -> int:
+    return int(cache.get(_key(kind, ip), 0))
+
+
+def reached(kind: str, ip: str) -> bool:
+    """True when ``ip`` has used up today's allowance of ``kind`` ("submit" or "lookup")."""
+    return used(kind, ip) >= _limit(kind)
+
+
+def count(kind: str, ip: str) -> int:
+    """Count one more use today; returns the new count."""
+    key = _key(kind, ip)
+    cache.add(key, 0, timeout=DAY + 60)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=DAY + 60)
+        return 1
