@@ -179,7 +179,7 @@ def test_entering_a_schedule_redates_open_applications(register, office):
         days=parse_lines("2027-01-01..2027-01-03 元旦 休\n2027-01-18..2027-01-22 测试 休"),
         notice="测试",
     )
-    assert result.recomputed == {"applications": 1}  # the concluded one is not touched
+    assert result.recomputed["applications"] == 1  # the concluded one is not touched
     app.refresh_from_db()
     assert not app.due_provisional and app.due_on > provisional_due
     event = app.events.get(verb="deadline.recomputed")

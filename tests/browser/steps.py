@@ -103,7 +103,7 @@ def act(page: Page, form_id: str, button: str) -> None:
 
 def expect_saved(page: Page) -> None:
     status = page.get_by_role("status")
-    expect(status).to_contain_text("已保存")
+    expect(status).to_contain_text("已完成")
     expect(status.locator(".message.error")).to_have_count(0)
 
 
