@@ -40,11 +40,9 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -64,7 +62,7 @@ from gongkai.applications.models import (
     Subject,
 )
 from gongkai.applications.workflow import CONCLUDED, Status
-from gongkai.core import audit, identity
+from gongkai.core import audit, identity, spreadsheets, uploads
 from gongkai.core.clock import Channel
 from gongkai.core.models import Sequence as NumberSequence
 from gongkai.orgs.models import Agency
@@ -78,7 +76,6 @@ __all__ = [
     "LedgerRow",
     "RowError",
     "count_existing",
-    "display_name",
     "export_queryset",
     "export_xlsx",
     "find_agency",
@@ -93,13 +90,9 @@ __all__ = [
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = spreadsheets.MAX_BYTES
 """Largest file accepted (XLSX or CSV)."""
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-"""An XLSX whose parts add up to this much when unpacked is refused as a zip bomb."""
-MAX_ENTRIES = 1000
-"""An XLSX with more parts than this is refused (a ledger workbook has a dozen or so)."""
-MAX_ROWS = 100_000
+MAX_ENTRIES = spreadsheets.MAX_ENTRIES
 
 
 # --- the columns --------------------------------------------------------------------------------------
@@ -162,7 +155,7 @@ KINDS: dict[str, str] = {
 KIND_WORD = {v: k for k, v in KINDS.items()}
 _KIND_ALIASES = KINDS | {v: v for v in KINDS.values()} | {"其他组织": "other_org"}
 
-YES, NO = "是", "否"
+YES, NO = spreadsheets.YES, spreadsheets.NO
 
 
 # --- results ------------------------------------------------------------------------------------------
@@ -240,110 +233,11 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
         raise LedgerError("文件超过 10 MB，请拆分后分批导入。")
     if not data:
         raise LedgerError("文件是空的。")
-    kind = _file_kind(name, data)
-    table = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
+    try:
+        table = spreadsheets.read_table(name, data)
+    except spreadsheets.SpreadsheetError as exc:
+        raise LedgerError(str(exc).replace("表格", "台账")) from exc
     return _to_dicts(table)
-
-
-def _file_kind(name: str, data: bytes) -> str:
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    is_zip = data[:4] == b"PK\x03\x04"
-    if suffix in ("xlsx", "xlsm"):
-        if not is_zip:
-            raise LedgerError("文件扩展名是 .xlsx，但内容不是 XLSX 工作簿。")
-        return "xlsx"
-    if suffix in ("csv", "txt"):
-        if is_zip or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise LedgerError("文件扩展名是 .csv，但内容是 Excel 工作簿，请改用 .xlsx 扩展名。")
-        return "csv"
-    if suffix == "xls":
-        raise LedgerError("不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 .csv（UTF-8）。")
-    raise LedgerError("只能导入 .xlsx 或 .csv 文件。")
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb before openpyxl opens it: count the entries and add up their unpacked sizes.
-
-    ``zipfile`` never returns more than an entry's declared size, so the declared sizes bound what
-    openpyxl can unpack."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise LedgerError("文件不是有效的 XLSX 工作簿（无法解压）。") from exc
-    if len(entries) > MAX_ENTRIES:
-        raise LedgerError(f"XLSX 文件包含 {len(entries)} 个部件，超过 {MAX_ENTRIES} 个，拒绝打开。")
-    total = sum(e.file_size for e in entries)
-    if total >= MAX_UNCOMPRESSED:
-        raise LedgerError(
-            f"XLSX 文件解压后约 {total // (1024 * 1024)} MB，超过 100 MB（疑似压缩炸弹），拒绝打开。"
-        )
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    import openpyxl  # a heavy import, only needed here
-
-    _check_zip(data)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise LedgerError("无法打开 XLSX 工作簿，文件可能已损坏。") from exc
-    try:
-        if not workbook.worksheets:
-            raise LedgerError("XLSX 工作簿中没有工作表。")
-        sheet = workbook.worksheets[0]
-        table: list[list[str]] = []
-        try:
-            for values in sheet.iter_rows(values_only=True):
-                table.append([_cell_text(v) for v in values])
-                if len(table) > MAX_ROWS + 1:
-                    raise LedgerError(f"台账超过 {MAX_ROWS} 行，请拆分后分批导入。")
-        except LedgerError:
-            raise
-        except Exception as exc:
-            raise LedgerError("无法读取 XLSX 工作表，文件可能已损坏。") from exc
-        return table
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _clean(str(value))
-
-
-def _clean(text: str) -> str:
-    return text.replace("\ufeff", "").replace("\u200b", "").strip()
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise LedgerError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。") from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        table = []
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            table.append([_clean(c) for c in record])
-            if len(table) > MAX_ROWS + 1:
-                raise LedgerError(f"台账超过 {MAX_ROWS} 行，请拆分后分批导入。")
-    except csv.Error as exc:
-        raise LedgerError(f"CSV 文件格式有误：{exc}") from exc
-    return table
 
 
 def _header_key(text: str) -> str | None:
@@ -757,14 +651,6 @@ def new_list_entries(valid: Iterable[LedgerRow]) -> tuple[list[str], list[str]]:
     return sorted(subjects - have_s), sorted(groups - have_g)
 
 
-def display_name(name: str) -> str:
-    """A client-supplied file name fit to be recorded: the last path part, without control or
-    direction-override characters (U+202E), at most 100 characters (bad-inputs.md 9)."""
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
-    return name[:100] or "（未命名文件）"
-
-
 def _at_nine(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=BEIJING)
 
@@ -830,7 +716,7 @@ def import_rows(
     # First, so that the sequence row is locked (UPDATE) while the numbers are inserted.
     _bump_sequences(agency, (r.number for r in todo))
 
-    source_name = display_name(source_name)
+    source_name = uploads.display_name(source_name)
     actor = by if getattr(by, "pk", None) else None
     reason = f"从台账 {source_name} 导入"
     calendar = working_calendar() if any(not r.outcome for r in todo) else None

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gongkai.applications import ledger
-from gongkai.core import audit
+from gongkai.core import audit, uploads
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Role
 from gongkai.staff.views import staff_required
@@ -50,7 +50,7 @@ def page(request: HttpRequest) -> HttpResponse:
                 if (upload.size or 0) > ledger.MAX_BYTES:
                     raise ledger.LedgerError(_("文件超过 10 MB。"))
                 data = upload.read()
-                name = ledger.display_name(upload.name or "ledger.xlsx")
+                name = uploads.display_name(upload.name or "ledger.xlsx")
                 path = default_storage.save(f"private/ledger/{uuid.uuid4().hex}", ContentFile(data))
                 request.session[SESSION_KEY] = {"path": path, "name": name, "agency": agency.code}
             elif stored and stored["agency"] == agency.code:

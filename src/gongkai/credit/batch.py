@@ -1,6 +1,6 @@
 """Files for the credit platform: reading a CSV/XLSX batch of records, writing the export.
 
-Reading reuses the hardened spreadsheet reader of the application ledger (size limit, zip-bomb check,
+Reading uses the hardened spreadsheet reader :mod:`gongkai.core.spreadsheets` (size limit, zip-bomb check,
 UTF-8 or GB 18030 CSV, Excel dates as ``YYYY-MM-DD``); headers are the national field names of
 :mod:`gongkai.credit.records` (the keys and a few variants are accepted too). :func:`validate_rows`
 checks every row first and returns the valid ones and every error (row, Chinese header, Chinese
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gongkai.applications import ledger
+from gongkai.core import spreadsheets, uploads
 from gongkai.core.text import clean_text
 from gongkai.credit import records
 
-MAX_BYTES = ledger.MAX_BYTES
+MAX_BYTES = spreadsheets.MAX_BYTES
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -48,7 +48,7 @@ class RowError:
 
 
 def display_name(name: str) -> str:
-    return ledger.display_name(name)
+    return uploads.display_name(name)
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -62,10 +62,9 @@ def read_rows(kind: str, name: str, data: bytes) -> list[dict[str, str]]:
     if not data:
         raise BatchError("文件是空的。")
     try:
-        kind_of_file = ledger._file_kind(name, data)
-        table = ledger._read_xlsx(data) if kind_of_file == "xlsx" else ledger._read_csv(data)
-    except ledger.LedgerError as exc:
-        raise BatchError(str(exc).replace("台账", "文件")) from exc
+        table = spreadsheets.read_table(name, data)
+    except spreadsheets.SpreadsheetError as exc:
+        raise BatchError(str(exc)) from exc
     return _to_dicts(kind, table)
 
 

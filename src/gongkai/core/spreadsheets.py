@@ -1,0 +1,131 @@
+"""Reading spreadsheets people upload (XLSX, CSV): hardened once, used by every import.
+
+The ledger import (applications) and the credit-publicity batch import read their files here: the
+extension must match the content, zip bombs are refused before openpyxl opens a workbook, CSV is read
+as UTF-8 (with or without BOM) or GB18030, and every cell comes back as stripped text (Excel dates as
+``YYYY-MM-DD``). Errors are :class:`SpreadsheetError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime, time
+from typing import Any
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_ROWS = 100_000
+YES, NO = "是", "否"
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be used; the message is Chinese."""
+
+
+def read_table(name: str, data: bytes) -> list[list[str]]:
+    """All rows of the first sheet (XLSX) or of the file (CSV), as lists of stripped strings."""
+    return read_xlsx(data) if file_kind(name, data) == "xlsx" else read_csv(data)
+
+
+def file_kind(name: str, data: bytes) -> str:
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    is_zip = data[:4] == b"PK\x03\x04"
+    if suffix in ("xlsx", "xlsm"):
+        if not is_zip:
+            raise SpreadsheetError("文件扩展名是 .xlsx，但内容不是 XLSX 工作簿。")
+        return "xlsx"
+    if suffix in ("csv", "txt"):
+        if is_zip or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise SpreadsheetError("文件扩展名是 .csv，但内容是 Excel 工作簿，请改用 .xlsx 扩展名。")
+        return "csv"
+    if suffix == "xls":
+        raise SpreadsheetError("不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 .csv（UTF-8）。")
+    raise SpreadsheetError("只能导入 .xlsx 或 .csv 文件。")
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip bomb before openpyxl opens it: count the entries and add up their unpacked sizes.
+
+    ``zipfile`` never returns more than an entry's declared size, so the declared sizes bound what
+    openpyxl can unpack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise SpreadsheetError("文件不是有效的 XLSX 工作簿（无法解压）。") from exc
+    if len(entries) > MAX_ENTRIES:
+        raise SpreadsheetError(f"XLSX 文件包含 {len(entries)} 个部件，超过 {MAX_ENTRIES} 个，拒绝打开。")
+    total = sum(e.file_size for e in entries)
+    if total >= MAX_UNCOMPRESSED:
+        raise SpreadsheetError(
+            f"XLSX 文件解压后约 {total // (1024 * 1024)} MB，超过 100 MB（疑似压缩炸弹），拒绝打开。"
+        )
+
+
+def read_xlsx(data: bytes) -> list[list[str]]:
+    import openpyxl  # a heavy import, only needed here
+
+    check_zip(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise SpreadsheetError("无法打开 XLSX 工作簿，文件可能已损坏。") from exc
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError("XLSX 工作簿中没有工作表。")
+        sheet = workbook.worksheets[0]
+        table: list[list[str]] = []
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                table.append([cell_text(v) for v in values])
+                if len(table) > MAX_ROWS + 1:
+                    raise SpreadsheetError(f"表格超过 {MAX_ROWS} 行，请拆分后分批导入。")
+        except SpreadsheetError:
+            raise
+        except Exception as exc:
+            raise SpreadsheetError("无法读取 XLSX 工作表，文件可能已损坏。") from exc
+        return table
+    finally:
+        workbook.close()
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_cell(str(value))
+
+
+def clean_cell(text: str) -> str:
+    return text.replace("\ufeff", "").replace("\u200b", "").strip()
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。") from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        table = []
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            table.append([clean_cell(c) for c in record])
+            if len(table) > MAX_ROWS + 1:
+                raise SpreadsheetError(f"表格超过 {MAX_ROWS} 行，请拆分后分批导入。")
+    except csv.Error as exc:
+        raise SpreadsheetError(f"CSV 文件格式有误：{exc}") from exc
+    return table
