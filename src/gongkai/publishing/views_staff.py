@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.mailbox.services import counts as mailbox_counts
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Role
 from gongkai.publishing import forms, selectors, services
@@ -188,5 +189,6 @@ def stats(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": sum(r["n"] for r in rows),
             "late": selectors.late_count(agency, year),
+            "mailbox": mailbox_counts(agency, year),
         },
     )
