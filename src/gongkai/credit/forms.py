@@ -199,7 +199,10 @@ class DecisionForm(forms.Form):
         self.section_fields: list[tuple[str, list[str]]] = []
         sections = [
             (_("行政相对人"), SUBJECT_FIELDS),
-            (records.KIND_NAMES[self.kind] + gettext("决定"), KIND_FIELDS[self.kind]),
+            (
+                gettext("%(kind)s决定") % {"kind": gettext(records.KIND_NAMES[self.kind])},
+                KIND_FIELDS[self.kind],
+            ),
             (_("决定机关和数据来源"), AUTHORITY_FIELDS),
             (_("内部信息（不公开）"), INTERNAL_FIELDS),
         ]
