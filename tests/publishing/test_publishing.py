@@ -304,3 +304,25 @@ def test_close_to_the_art26_limit(desk):
     old = make(desk, "旧草稿", formed=date(2025, 9, 1))
     make(desk, "新草稿", formed=date(2025, 10, 20))
     assert list(selectors.close_to_limit([desk["agency"].pk], date(2025, 9, 24))) == [old]
+
+
+@pytest.mark.django_db
+def test_revising_a_withdrawn_item_does_not_bring_it_back(desk):
+    item = publish(desk, make(desk))
+    services.item_withdraw(item=item, reason="撤回", by=desk["publisher"])
+    services.item_update(item=item, data={"title": "修改后"}, by=desk["writer"])
+    from gongkai.publishing import selectors
+
+    assert not selectors.public_items().filter(pk=item.pk).exists()
+    page = Client().get(reverse("publishing_public:detail", args=["430S00", item.pk]))
+    assert page.status_code == 410 and "已撤回的信息不再提供正文" in page.content.decode()
+    publish(desk, item)
+    assert selectors.public_items().filter(pk=item.pk).exists()
+
+
+@pytest.mark.django_db
+def test_catalogue_is_in_statutory_order(desk):
+    from gongkai.publishing import selectors
+
+    names = [n.art20_item for n in selectors.catalogue_with_counts(desk["agency"])]
+    assert names[:15] == list(range(1, 16)) and names[15:] == [None] * 7

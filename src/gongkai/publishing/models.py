@@ -137,7 +137,7 @@ class Item(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.current_id is not None and self.status != Status.WITHDRAWN
+        return self.current_id is not None and self.withdrawn_at is None
 
 
 class ItemVersion(models.Model):

@@ -16,16 +16,19 @@ from gongkai.publishing.workflow import Status
 
 
 def public_items(agency: Agency | None = None) -> QuerySet[Item]:
-    qs = Item.objects.filter(current__isnull=False).exclude(status=Status.WITHDRAWN)
+    # Withdrawn (even while a revision is being drafted) is not public until it is published again.
+    qs = Item.objects.filter(current__isnull=False, withdrawn_at__isnull=True)
     if agency is not None:
         qs = qs.filter(agency=agency)
     return qs.select_related("current", "agency", "node")
 
 
 def catalogue_with_counts(agency: Agency) -> QuerySet[CatalogueNode]:
-    visible = Q(items__current__isnull=False) & ~Q(items__status=Status.WITHDRAWN)
-    return CatalogueNode.objects.filter(agency=agency, parent=None).annotate(
-        published=Count("items", filter=visible)
+    visible = Q(items__current__isnull=False, items__withdrawn_at__isnull=True)
+    return (
+        CatalogueNode.objects.filter(agency=agency, parent=None)
+        .annotate(published=Count("items", filter=visible))
+        .order_by("position", "id")
     )
 
 

@@ -15,7 +15,6 @@ from django.utils.html import strip_tags
 from gongkai.orgs.models import Agency
 from gongkai.publishing import selectors, services
 from gongkai.publishing.models import CatalogueNode, Item
-from gongkai.publishing.workflow import Status
 
 
 def _agency(code: str) -> Agency:
@@ -68,7 +67,7 @@ def item_detail(request: HttpRequest, code: str, pk: int, number: int | None = N
     if item.current is None:
         raise Http404  # never published: not public
     version = item.current if number is None else get_object_or_404(item.versions, number=number)
-    withdrawn = item.status == Status.WITHDRAWN
+    withdrawn = item.withdrawn_at is not None
     return _column(
         request,
         agency,
