@@ -106,7 +106,11 @@ def _locked(letter: Letter, by: Any) -> Letter:
     """The letter re-read under a row lock, after checking that ``by`` handles letters of its agency."""
     if not access.can_handle(by, letter.box.agency):
         raise PermissionDenied("只有本机关的工作人员才能办理来信。")
-    return Letter.objects.select_for_update().select_related("box__agency", "routed_unit").get(pk=letter.pk)
+    return (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("box__agency", "routed_unit")
+        .get(pk=letter.pk)
+    )
 
 
 def _move(
