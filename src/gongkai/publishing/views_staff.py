@@ -110,7 +110,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_reviewer": policy.has_role(request.user, item.agency, Role.REVIEWER),
             "is_publisher": policy.has_role(request.user, item.agency, Role.PUBLISHER),
             "can_edit": _editable_agencies(request.user).filter(pk=item.agency_id).exists(),
-        "editable_states": ("draft", "published", "withdrawn"),
+            "editable_states": ("draft", "published", "withdrawn"),
         },
     )
 
