@@ -190,3 +190,10 @@ def test_views_refuse_because_the_policy_says_so(tree, monkeypatch):
     assert c.get(url).status_code == 404
     monkeypatch.setattr(policy, "can", lambda *args, **kwargs: True)
     assert c.get(url).status_code == 200
+
+
+def test_agencies_with_role_is_the_agency_itself_not_below(tree):
+    head = staff(tree["city_a"], Role.HEAD, Role.SUPERVISOR)
+    assert list(policy.agencies_with_role(head, Role.HEAD)) == [tree["city_a"]]
+    assert list(policy.agencies_with_role(head, Role.CLERK)) == []
+    assert list(policy.agencies_with_role(ApplicantFactory().account, Role.HEAD)) == []

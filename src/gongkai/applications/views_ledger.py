@@ -22,8 +22,7 @@ SESSION_KEY = "gongkai_ledger_upload"
 
 
 def _agencies(user: Any) -> Any:
-    paths = [p for p, _r in policy._role_paths(user, {Role.CLERK, Role.HEAD, Role.ADMIN})]
-    return Agency.objects.filter(path__in=paths).order_by("path")
+    return policy.agencies_with_role(user, Role.CLERK, Role.HEAD, Role.ADMIN)
 
 
 def _agency(request: HttpRequest, code: str) -> Agency:

@@ -22,7 +22,7 @@ from gongkai.applications.workflow import ALLOWED, LABELS, Status, TransitionErr
 from gongkai.core import clock
 from gongkai.core.calendar import working_calendar
 from gongkai.orgs import policy
-from gongkai.orgs.models import Agency, Role
+from gongkai.orgs.models import Role
 from gongkai.staff.views import staff_required
 
 
@@ -70,8 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _registering_agencies(user: Any) -> Any:
-    paths = [p for p, r in policy._role_paths(user, {Role.CLERK})]
-    return Agency.objects.filter(path__in=paths)
+    return policy.agencies_with_role(user, Role.CLERK)
 
 
 @staff_required

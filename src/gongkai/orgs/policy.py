@@ -74,6 +74,13 @@ def administered_agencies(user: Any) -> QuerySet[Agency]:
     return Agency.objects.filter(cond)
 
 
+def agencies_with_role(user: Any, *roles: str) -> QuerySet[Agency]:
+    """The agencies in which the staff member holds one of ``roles`` (the agency itself, not below it)."""
+    if not _is_staff(user):
+        return Agency.objects.none()
+    return Agency.objects.filter(path__in=[p for p, _r in _role_paths(user, set(roles))]).order_by("path")
+
+
 def has_role(user: Any, agency: Agency, *roles: str) -> bool:
     """True if the staff member holds one of ``roles`` in ``agency`` itself."""
     return _is_staff(user) and any(path == agency.path for path, _r in _role_paths(user, set(roles)))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.mailbox.services import counts as mailbox_counts
 from gongkai.orgs import policy
-from gongkai.orgs.models import Agency, Role
+from gongkai.orgs.models import Role
 from gongkai.publishing import forms, selectors, services
 from gongkai.publishing.models import Item
 from gongkai.publishing.workflow import LABELS, Status, TransitionError
@@ -24,8 +24,7 @@ EDIT_ROLES = {Role.PUBLISHER, Role.CLERK, Role.HEAD, Role.OFFICER, Role.REVIEWER
 
 
 def _editable_agencies(user: Any) -> Any:
-    paths = [p for p, _r in policy._role_paths(user, set(EDIT_ROLES))]
-    return Agency.objects.filter(path__in=paths).order_by("path")
+    return policy.agencies_with_role(user, *EDIT_ROLES)
 
 
 def _item(request: HttpRequest, pk: int, *, change: bool) -> Item:
