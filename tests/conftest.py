@@ -22,63 +22,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+# key, code, full name, short name, level, parent key, division code, division name
+TREE = [
+    ("province", "430S00", "湖南省自然资源厅", "省厅", Level.PROVINCE, None, "430000", "湖南省"),
+    ("city_a", "4301S0", "长沙市自然资源和规划局", "长沙市局", Level.CITY, "province", "430100", "长沙市"),
+    ("city_b", "4302S0", "株洲市自然资源和规划局", "株洲市局", Level.CITY, "province", "430200", "株洲市"),
+    ("county_a1", "430121S", "长沙县自然资源局", "长沙县局", Level.COUNTY, "city_a", "430121", "长沙县"),
+    ("county_a2", "430181S", "浏阳市自然资源局", "浏阳市局", Level.COUNTY, "city_a", "430181", "浏阳市"),
+    ("county_b1", "430281S", "醴陵市自然资源局", "醴陵市局", Level.COUNTY, "city_b", "430281", "醴陵市"),
+]
+
+
 @pytest.fixture
 def tree(db: None) -> dict[str, Agency]:
     """A province, two cities, and two counties under the first city, one under the second."""
-    province = AgencyFactory(code="430S00", name="湖南省自然资源厅", short_name="省厅", level=Level.PROVINCE)
-    city_a = AgencyFactory(
-        code="4301S0",
-        name="长沙市自然资源和规划局",
-        short_name="长沙市局",
-        level=Level.CITY,
-        parent=province,
-        division_code="430100",
-        division_name="长沙市",
-    )
-    city_b = AgencyFactory(
-        code="4302S0",
-        name="株洲市自然资源和规划局",
-        short_name="株洲市局",
-        level=Level.CITY,
-        parent=province,
-        division_code="430200",
-        division_name="株洲市",
-    )
-    county_a1 = AgencyFactory(
-        code="430121S",
-        name="长沙县自然资源局",
-        short_name="长沙县局",
-        level=Level.COUNTY,
-        parent=city_a,
-        division_code="430121",
-        division_name="长沙县",
-    )
-    county_a2 = AgencyFactory(
-        code="430181S",
-        name="浏阳市自然资源局",
-        short_name="浏阳市局",
-        level=Level.COUNTY,
-        parent=city_a,
-        division_code="430181",
-        division_name="浏阳市",
-    )
-    county_b1 = AgencyFactory(
-        code="430281S",
-        name="醴陵市自然资源局",
-        short_name="醴陵市局",
-        level=Level.COUNTY,
-        parent=city_b,
-        division_code="430281",
-        division_name="醴陵市",
-    )
-    return {
-        "province": province,
-        "city_a": city_a,
-        "city_b": city_b,
-        "county_a1": county_a1,
-        "county_a2": county_a2,
-        "county_b1": county_b1,
-    }
+    made: dict[str, Agency] = {}
+    for key, code, name, short, level, parent, division, division_name in TREE:
+        made[key] = AgencyFactory(
+            code=code,
+            name=name,
+            short_name=short,
+            level=level,
+            parent=made.get(parent) if parent else None,
+            division_code=division,
+            division_name=division_name,
+        )
+    return made
 
 
 # --- browser tests: one Chromium for the whole session (Playwright's sync API allows one loop) ----------
