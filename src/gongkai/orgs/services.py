@@ -161,12 +161,11 @@ def send_verification_code(user: User) -> None:
     import secrets
     from datetime import timedelta
 
-    from django.conf import settings
     from django.contrib.auth.hashers import make_password
-    from django.core.mail import send_mail
     from django.utils import timezone
 
     from gongkai.core import sms
+    from gongkai.core.mail import send_on_commit
     from gongkai.orgs.models import VerificationCode
 
     now = timezone.now()
@@ -187,9 +186,7 @@ def send_verification_code(user: User) -> None:
         "如非本人操作，请忽略。"
     )
     if channel == "email":
-        transaction.on_commit(
-            lambda: send_mail("注册验证码", text, settings.DEFAULT_FROM_EMAIL, [user.username])
-        )
+        send_on_commit("注册验证码", text, [user.username], about=f"user {user.pk}")
     else:
         transaction.on_commit(lambda: sms.send(user.username, text))
 
