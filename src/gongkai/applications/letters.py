@@ -292,6 +292,20 @@ def applicable_letters(application: Application) -> list[tuple[str, str]]:
     return kinds
 
 
+def applicant_may_download(application: Application, kind: str) -> bool:
+    """Letters addressed to the applicant, once final: clarification and extension notices as soon as
+    they exist, the reply once the head approved it (or the case was closed). Never a draft reply, and
+    never a consultation letter (it is addressed to the third party)."""
+    if kind in ("clarification", "extension"):
+        return True
+    return kind == "reply" and application.status in ("replied", "closed")
+
+
+def applicant_letters(application: Application) -> list[tuple[str, str]]:
+    """``(kind, title)`` of the letters the applicant can download now."""
+    return [(k, t) for k, t in applicable_letters(application) if applicant_may_download(application, k)]
+
+
 # --- outputs -----------------------------------------------------------------------------------------
 
 

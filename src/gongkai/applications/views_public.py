@@ -137,14 +137,9 @@ def my_application(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
     events = application.events.filter(visible_to_applicant=True)
     files = [a for a in application.attachments.all() if a.visible_to_applicant]
-    from gongkai.applications.letters import applicable_letters
+    from gongkai.applications.letters import applicant_letters
 
-    letters = [
-        (kind, title)
-        for kind, title in applicable_letters(application)
-        if kind in ("clarification", "extension")
-        or (kind == "reply" and application.status in ("replied", "closed"))
-    ]
+    letters = applicant_letters(application)
     return render(
         request,
         "applications/public/detail.html",
@@ -176,11 +171,8 @@ def my_letter(request: HttpRequest, public_id: Any, kind: str, ext: str) -> Http
     application = policy.get_for(
         request.user, policy.Action.VIEW, Application.objects.all(), public_id=public_id
     )
-    final = application.status in ("replied", "closed") or kind in ("clarification", "extension")
-    if (
-        kind == "consultation"
-        or not final
-        or (kind == "reply" and application.status not in ("replied", "closed"))
-    ):
+    from gongkai.applications.letters import applicant_may_download
+
+    if not applicant_may_download(application, kind):
         raise Http404
     return letter_response(application, kind, ext)
