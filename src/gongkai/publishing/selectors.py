@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from gongkai.core import clock
 from gongkai.core.calendar import working_calendar
@@ -56,3 +56,10 @@ def close_to_limit(agency_ids: Any, today: date, within: int = 5) -> QuerySet[It
         .select_related("agency")
         .order_by("publish_due")
     )
+
+
+def late_count(agency: Agency, year: int) -> int:
+    """Items first published in ``year`` after their Art. 26 limit (one SQL count)."""
+    return Item.objects.filter(
+        agency=agency, first_published_at__year=year, first_published_at__date__gt=F("publish_due")
+    ).count()
