@@ -24,6 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/publishing/", include("gongkai.publishing.urls_staff")),
     path("staff/credit/", include("gongkai.credit.urls_staff")),
     path("staff/mailbox/", include("gongkai.mailbox.urls_staff")),
+    path("staff/normative/", include("gongkai.normative.urls_staff")),
+    path("staff/appeals/", include("gongkai.appeals.urls_staff")),
+    path("staff/reports/", include("gongkai.reports.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     # the public portal
     path("gk/<str:code>/proactive/export.csv", export_csv, name="proactive_export"),
@@ -31,6 +34,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.publishing.urls_public")),
     path("", include("gongkai.credit.urls_public")),
     path("", include("gongkai.mailbox.urls_public")),
+    path("", include("gongkai.normative.urls_public")),
+    path("", include("gongkai.appeals.urls_public")),
+    path("", include("gongkai.reports.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 if settings.DEBUG:
