@@ -239,4 +239,5 @@ GONGKAI_PRODUCTION = bool(_secret)
 # Fernet keys for personal data at rest, newest first (generate: gongkai generate_field_key).
 GONGKAI_FIELD_KEYS = env_list("GONGKAI_FIELD_KEYS", "")
 GONGKAI_LOOKUP_KEY = os.environ.get("GONGKAI_LOOKUP_KEY", "")
+GONGKAI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGKAI_AUDIT_RETENTION_DAYS", "365"))  # >= 183
 GONGKAI_SITE_NAME = _("政府信息公开平台")
