@@ -264,12 +264,17 @@ def item_publish(
     return _publish_now(item, by=by, when=now, note=note)
 
 
+def next_index_number(agency: Agency, year: int) -> str:
+    """The agency's next 索引号 for ``year``: one gap-free sequence for everything it publishes (items,
+    normative documents). Call inside the publishing transaction."""
+    serial = sequences.next_value(f"index:{agency.code}", year)
+    return workflow.index_number(agency.code, year, serial)
+
+
 def _publish_now(item: Item, *, by: Any, when: datetime, note: str) -> Item:
     fields: dict[str, Any] = {"publish_at": None}
     if not item.index_number:
-        year = timezone.localdate(when).year
-        serial = sequences.next_value(f"index:{item.agency.code}", year)
-        fields["index_number"] = workflow.index_number(item.agency.code, year, serial)
+        fields["index_number"] = next_index_number(item.agency, timezone.localdate(when).year)
         fields["first_published_at"] = when
     number = item.versions.count() + 1
     version = ItemVersion.objects.create(
