@@ -197,6 +197,9 @@ class DocumentRelation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
     @property
     def source_label(self) -> str:
         return RELATION_LABELS[Relation(self.kind)][0]
@@ -245,6 +248,9 @@ class CleanupEntry(models.Model):
             models.UniqueConstraint(fields=["cleanup", "document"], name="cleanup_document_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.cleanup_id}:{self.document_id} {self.decision}"
+
 
 class StatusChange(models.Model):
     """One entry of a document's history: a stage or validity change, who, when and why."""
@@ -263,6 +269,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.before}→{self.after} {self.on}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -299,3 +308,6 @@ class DocumentFile(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

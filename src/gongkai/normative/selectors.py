@@ -70,7 +70,7 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
         .annotate(
             issued=Count("pk", filter=Q(published_on__year=year)),
             repealed=Count("pk", filter=ended_in_q(year)),
-            in_force=Count("pk", filter=in_force_q(last)),
+            in_force_at_end=Count("pk", filter=in_force_q(last)),
             made=Count("pk", filter=Q(formed_on__year=year, published_on__lte=last)),
             published_total=Count("pk", filter=Q(published_on__lte=last)),
         )
@@ -84,7 +84,7 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
         target.update(
             issued=row["issued"],
             repealed=row["repealed"],
-            in_force=row["in_force"],
+            in_force=row["in_force_at_end"],
             made=row["made"],
             published=row["issued"],
             published_total=row["published_total"],
