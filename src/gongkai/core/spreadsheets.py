@@ -129,3 +129,89 @@ def read_csv(data: bytes) -> list[list[str]]:
     except csv.Error as exc:
         raise SpreadsheetError(f"CSV 文件格式有误：{exc}") from exc
     return table
+
+
+# --- writing: every export goes through these, so user text never becomes a formula ----------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run: text beginning with ``= + - @``, tab or CR gets a
+    leading apostrophe (bad-inputs.md 11); the imports remove it again (:func:`unescape_cell`)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo :func:`csv_cell`'s guard: ``'=…`` → ``=…``."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def write_csv(headers: list[str], rows: Any) -> bytes:
+    """UTF-8 with a byte-order mark (Excel opens it as UTF-8), CRLF line ends, formula-safe cells."""
+    import unicodedata
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([unicodedata.normalize("NFC", csv_cell(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(sheet_name: str, headers: list[str], rows: Any, widths: list[int] | None = None) -> bytes:
+    """One sheet: bold frozen headers, then ``rows``. Text is always a string cell (``data_type = "s"``),
+    so ``=HYPERLINK(…)`` in a title is never a formula; numbers stay numbers; dates are written as text
+    ``YYYY-MM-DD``."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name[:31])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or [], 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+
+    def cell(value: object, font: Font | None = None) -> WriteOnlyCell:
+        if isinstance(value, date):
+            value = value.isoformat()
+        if value is None:
+            value = ""
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        c = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"
+        if font is not None:
+            c.font = font
+        return c
+
+    sheet.append([cell(h, bold) for h in headers])
+    for row in rows:
+        sheet.append([cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def parse_date(text: str) -> date:
+    """``2025-09-26``, ``2025/9/26``, ``2025.9.26`` or ``2025年9月26日``; ``ValueError`` in Chinese."""
+    import re
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", t)
+    shown = text if len(text) <= 30 else text[:29] + "…"
+    if not m:
+        raise ValueError(f"“{shown}”不是有效日期，请写成 2025-09-26（也可写 2025/9/26 或 2025年9月26日）。")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise ValueError(f"“{shown}”不是有效日期（没有这一天）。") from exc
