@@ -690,3 +690,25 @@ def test_check_messages_are_chinese_and_every_check_is_listed():
     assert len(rules) == len(set(rules))
     assert len(rules) == 3 + 25 + 7 + 7 + 3
     assert all(c.ok and c.severity == "error" and c.message for c in results)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path", "name"),
+    [
+        (
+            "2019",
+            "section2.art20_9.procurement.amount_yuan",
+            "第二部分第二十条第（九）项“政府集中采购”行“采购总金额”列",
+        ),
+        (
+            "2021",
+            "section3.other.fee_unpaid.total",
+            "第三部分“（六）其他处理 / 2.申请人逾期未按收费通知要求缴纳费用、"
+            "行政机关不再处理其政府信息公开申请”行“总计”列",
+        ),
+        ("2019", "section3.other.natural_person", "第三部分“（六）其他处理”行“自然人”列"),
+        ("2021", "section4.reconsideration.pending", "第四部分“行政复议”“尚未审结”"),
+    ],
+)
+def test_cell_names(fmt, path, name):
+    assert F.cell_name(fmt, path) == name

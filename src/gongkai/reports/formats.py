@@ -564,8 +564,7 @@ def cell_name(fmt: FormatKey | str | Format, path: str) -> str:
     """The Chinese name of a cell, from its path such as ``section3.carried_in.natural_person``:
     ``第三部分“二、上年结转政府信息公开申请数量”行“自然人”列``."""
     f = get_format(fmt)
-    section, *keys = path.split(".", 1)[0], *path.split(".", 1)[1:]
-    rest = keys[0] if keys else ""
+    section, _, rest = path.partition(".")
     if section == "section2":
         block_key, row_key, col_key = rest.split(".")
         block = f.block(block_key)
