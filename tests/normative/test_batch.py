@@ -1,4 +1,5 @@
 """Import of an existing library: per-row Chinese errors, dry run, no duplicates, sequences moved on."""
+# ruff: noqa: E501  (spreadsheet rows are easier to read whole)
 
 from __future__ import annotations
 
