@@ -52,7 +52,13 @@ def test_publication_gives_the_index_number_and_validity(province, clerk):
     assert provisional.expires_on == date(2022, 4, 30)
     assert provisional.index_number == "430S00/2020-000002"
     history = [(h.before, h.after) for h in doc.history.all()]
-    assert history == [("", "draft"), ("draft", "registered"), ("registered", doc.status)]
+    assert history == [
+        ("", "draft"),
+        ("draft", "registered"),
+        ("registered", "not_yet_in_force"),  # on its publication day
+        ("not_yet_in_force", "expired"),  # brought up to today (2025-04-04 it expired)
+    ]
+    assert doc.history.last().on == date(2025, 4, 4)
 
 
 def test_the_index_number_sequence_is_shared_with_proactive_disclosure(province, clerk):

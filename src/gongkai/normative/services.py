@@ -224,7 +224,7 @@ def publish(*, document: Document, by: Any, published_on: date | None = None) ->
     document.index_number = next_index_number(document.agency, published_on.year)
     document.published_on = published_on
     document.stage = Stage.PUBLISHED
-    document.status = document.validity().status_on(today)
+    document.status = document.validity().status_on(published_on)
     document.save()
     _history(
         document,
@@ -241,6 +241,8 @@ def publish(*, document: Document, by: Any, published_on: date | None = None) ->
         agency=document.agency,
         data={"index_number": document.index_number},
     )
+    if published_on < today:  # entered after the fact: bring the state up to today, with its history
+        refresh_status(document, today=today)
     return document
 
 
