@@ -37,3 +37,21 @@ def check_personal_data_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+@register(Tags.security)
+def check_audit_retention(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """The audit log is kept at least six months (MLPS 2.0); `gongkai audit prune` removes older entries."""
+    from gongkai.core.audit import MIN_RETENTION_DAYS
+
+    days = getattr(settings, "GONGKAI_AUDIT_RETENTION_DAYS", 365)
+    if not isinstance(days, int) or days < MIN_RETENTION_DAYS:
+        return [
+            Error(
+                f"GONGKAI_AUDIT_RETENTION_DAYS is {days!r}: the audit log must be kept at least "
+                f"{MIN_RETENTION_DAYS} days (six months).",
+                hint=f"Set GONGKAI_AUDIT_RETENTION_DAYS to {MIN_RETENTION_DAYS} or more (default 365).",
+                id="gongkai.E004",
+            )
+        ]
+    return []

@@ -6,7 +6,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.backends.signals import connection_created
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64  # the ``prev_hash`` of the first entry of a chain that was never pruned
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Bulk changes are refused like single ones; ``gongkai audit prune`` is the one deletion path."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit events are append-only (see gongkai audit prune)")
 
 
 class AuditEvent(models.Model):
@@ -14,9 +28,15 @@ class AuditEvent(models.Model):
 
     Written by service functions inside the same transaction as the change they record, so a change
     and its record are saved together or not at all. ``data`` never holds clear-text personal data.
+
+    The entries form a hash chain (``seq`` gap-free, ``hash`` = SHA-256 over the canonical form of
+    the entry including ``prev_hash``; see :mod:`gongkai.core.audit`), and database triggers refuse
+    UPDATE and DELETE (migration 0006). A later migration that rebuilds this table on SQLite drops
+    the triggers: ``gongkai audit verify`` reports them missing.
     """
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, editable=False)
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -38,6 +58,10 @@ class AuditEvent(models.Model):
     )
     reason = models.TextField(_("理由"), blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一条的校验值"), max_length=64, editable=False)
+    hash = models.CharField(_("校验值"), max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("操作记录")
@@ -51,10 +75,68 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("audit events are append-only")
+        if not self.hash:
+            raise ValueError("audit events are written by gongkai.core.audit.record()")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit events are append-only")
+
+
+class AuditChain(models.Model):
+    """The head of the audit hash chain: a single row (pk 1).
+
+    :func:`gongkai.core.audit.record` locks it (``select_for_update``) inside the caller's transaction,
+    so appends are serialised and the chain never forks; it holds the last ``seq`` and ``hash`` (so a
+    deleted tail is detected) and the anchor left by ``gongkai audit prune``: the ``seq`` and ``hash`` of
+    the last pruned entry, where verification starts.
+    """
+
+    last_seq = models.PositiveBigIntegerField(_("最后序号"), default=0)
+    last_hash = models.CharField(_("最后校验值"), max_length=64, default=GENESIS_HASH)
+    anchor_seq = models.PositiveBigIntegerField(_("已清理至序号"), default=0)
+    anchor_hash = models.CharField(_("已清理的最后一条的校验值"), max_length=64, default=GENESIS_HASH)
+    anchor_at = models.DateTimeField(_("已清理的最后一条的时间"), null=True, blank=True)
+    pruned_at = models.DateTimeField(_("清理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录链")
+        verbose_name_plural = _("操作记录链")
+
+    def __str__(self) -> str:
+        return f"audit chain: {self.anchor_seq + 1}..{self.last_seq}"
+
+
+def _sqlite_audit_guard(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """SQLite: give the append-only trigger the function it asks whether a deletion is allowed.
+
+    The function answers from a flag of this connection, set only by ``gongkai audit prune`` (through
+    ``audit._deletion_allowed``) and while Django flushes the whole database (what a test run does after
+    a transactional test; PostgreSQL's flush is a TRUNCATE, which row triggers do not see either). A
+    connection that lacks the function (the ``sqlite3`` shell) cannot delete entries at all.
+    """
+    if connection.vendor != "sqlite":
+        return
+    connection.connection.create_function(
+        "gongkai_audit_unlocked", 0, lambda: int(bool(getattr(connection, "gongkai_audit_unlocked", False)))
+    )
+    ops = connection.ops
+    if getattr(ops, "_gongkai_flush_wrapped", False):
+        return
+    flush = ops.execute_sql_flush
+
+    def execute_sql_flush(sql_list: list[str]) -> None:
+        connection.gongkai_audit_unlocked = True
+        try:
+            flush(sql_list)
+        finally:
+            connection.gongkai_audit_unlocked = False
+
+    ops.execute_sql_flush = execute_sql_flush
+    ops._gongkai_flush_wrapped = True
+
+
+connection_created.connect(_sqlite_audit_guard, dispatch_uid="gongkai.core.audit_guard")
 
 
 class CalendarYear(models.Model):
