@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.staff import views
+from gongkai.staff import views, views_audit
 
 app_name = "staff"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("calendar/", views.calendar_list, name="calendar"),
     path("calendar/<int:year>/", views.calendar_edit, name="calendar_edit"),
+    path("audit/", views_audit.audit_list, name="audit"),
+    path("audit/export.<str:fmt>", views_audit.audit_export, name="audit_export"),
 ]
