@@ -34,10 +34,13 @@ STATUS_WORDS = {"replied": "已答复", "closed": "已终止", "withdrawn": "已
 
 
 class Command(BaseCommand):
-    help = "导入数据。ledger：导入依申请公开台账（XLSX 或 UTF-8 CSV，第一行为表头）。"
+    help = (
+        "导入数据。ledger：导入依申请公开台账；appeals：导入行政复议、行政诉讼案件"
+        "（XLSX 或 UTF-8 CSV，第一行为表头）。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="what", required=True, metavar="{ledger}")
+        sub = parser.add_subparsers(dest="what", required=True, metavar="{ledger,appeals}")
         led = sub.add_parser("ledger", help="导入依申请公开台账")
         led.add_argument("file", help="台账文件（.xlsx 或 .csv，不超过 10 MB）")
         led.add_argument("--agency", required=True, help="受理机关代码（如 430S00）或全称")
@@ -46,10 +49,73 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="有错误时仍导入无误的行（有错误的行不导入）"
         )
         led.add_argument("--user", help="记为操作人的工作人员用户名（默认不记名）")
+        app = sub.add_parser("appeals", help="导入行政复议、行政诉讼案件")
+        app.add_argument("file", help="案件表（.xlsx 或 .csv，不超过 10 MB）")
+        app.add_argument("--agency", required=True, help="被申请人（被告）机关代码（如 430S00）或全称")
+        app.add_argument("--dry-run", action="store_true", help="只检查并报告，不导入")
+        app.add_argument(
+            "--valid-only", action="store_true", help="有错误时仍导入无误的行（有错误的行不导入）"
+        )
+        app.add_argument("--user", help="记为操作人的工作人员用户名（默认不记名）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["what"] == "ledger":
             self.import_ledger(opts)
+        elif opts["what"] == "appeals":
+            self.import_appeals(opts)
+
+    def _user_and_file(self, opts: dict[str, Any], max_bytes: int) -> tuple[Any, Path, bytes]:
+        by = None
+        if opts["user"]:
+            by = User.objects.filter(username=opts["user"], kind=UserKind.STAFF).first()
+            if by is None:
+                raise CommandError(f"找不到工作人员用户“{opts['user']}”。")
+        path = Path(opts["file"])
+        try:
+            if path.stat().st_size > max_bytes:
+                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        return by, path, data
+
+    def import_appeals(self, opts: dict[str, Any]) -> None:
+        """``gongkai import appeals FILE --agency CODE``: the same steps as the ledger
+        (:mod:`gongkai.appeals.batch`)."""
+        from gongkai.appeals import batch
+
+        agency = find_agency(opts["agency"])
+        by, path, data = self._user_and_file(opts, batch.MAX_BYTES)
+        try:
+            rows = batch.read_rows(path.name, data)
+        except batch.BatchError as exc:
+            raise CommandError(f"{path.name}：{exc}") from exc
+        valid, errors = batch.validate(rows, agency=agency)
+        filled = sum(1 for r in rows if any(r.values()))
+        bad_rows = len({e.row for e in errors})
+        self.stdout.write(
+            f"{path.name}（{agency.name}）：共 {filled} 行，无误 {len(valid)} 行，"
+            f"有错误 {bad_rows} 行（{len(errors)} 处）。"
+        )
+        if errors:
+            self.stdout.write("错误清单：")
+            for error in errors:
+                self.stdout.write(f"  {error}")
+            if not opts["valid_only"]:
+                raise CommandError(
+                    "案件表有错误，未导入任何数据。请修改后重新导入，或加 --valid-only 只导入无误的行。"
+                )
+        existing = batch.count_existing(agency=agency, valid=valid)
+        if opts["dry_run"]:
+            self.stdout.write(f"将导入 {len(valid) - existing} 件，已存在而跳过 {existing} 件。")
+            self.stdout.write("检查完成（--dry-run：未导入任何数据）。")
+            return
+        result = batch.import_rows(agency=agency, valid=valid, by=by, source_name=path.name)
+        self.stdout.write(
+            self.style.SUCCESS(f"已导入 {result.created} 件，已存在而跳过 {result.skipped_existing} 件。")
+        )
+        if errors:
+            self.stdout.write(self.style.WARNING(f"有错误的 {bad_rows} 行未导入。"))
 
     def import_ledger(self, opts: dict[str, Any]) -> None:
         agency = find_agency(opts["agency"])
