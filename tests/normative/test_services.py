@@ -230,7 +230,7 @@ def test_report_counts_for_a_constructed_history(province, clerk):
 
     y2020 = selectors.section2_counts([province], 2020)["normative_documents"]
     assert (y2020["issued"], y2020["repealed"], y2020["in_force"]) == (3, 0, 2)  # a, b in force; c not yet
-    assert (y2020["made"], y2020["published"], y2020["published_total"]) == (2, 3, 3)  # a was formed in 2019
+    assert (y2020["made"], y2020["published"], y2020["public_total"]) == (2, 3, 3)  # a was formed in 2019
     y2021 = selectors.section2_counts([province], 2021)["normative_documents"]
     assert (y2021["issued"], y2021["repealed"], y2021["in_force"]) == (2, 2, 3)  # a expired, b replaced
     assert selectors.section2_counts([province], 2020)["rules"]["in_force"] == 1

@@ -72,11 +72,11 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
             repealed=Count("pk", filter=ended_in_q(year)),
             in_force_at_end=Count("pk", filter=in_force_q(last)),
             made=Count("pk", filter=Q(formed_on__year=year, published_on__lte=last)),
-            published_total=Count("pk", filter=Q(published_on__lte=last)),
+            public_total=Count("pk", filter=Q(published_on__lte=last)),
         )
     )
     out = {
-        key: {"issued": 0, "repealed": 0, "in_force": 0, "made": 0, "published": 0, "published_total": 0}
+        key: {"issued": 0, "repealed": 0, "in_force": 0, "made": 0, "published": 0, "public_total": 0}
         for key in REPORT_KEYS.values()
     }
     for row in rows:
@@ -87,7 +87,7 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
             in_force=row["in_force_at_end"],
             made=row["made"],
             published=row["issued"],
-            published_total=row["published_total"],
+            public_total=row["public_total"],
         )
     return out
 
@@ -98,7 +98,7 @@ CELL_FILTERS = {
     "repealed": ended_in_q,
     "in_force": lambda year: in_force_q(date(year, 12, 31)),
     "made": lambda year: Q(stage=Stage.PUBLISHED, formed_on__year=year, published_on__lte=date(year, 12, 31)),
-    "published_total": lambda year: Q(stage=Stage.PUBLISHED, published_on__lte=date(year, 12, 31)),
+    "public_total": lambda year: Q(stage=Stage.PUBLISHED, published_on__lte=date(year, 12, 31)),
 }
 
 
