@@ -146,7 +146,7 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
 def section4_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) -> dict[str, Any]:
     from gongkai.appeals.selectors import section4_counts as appeal_counts
 
-    counts = appeal_counts(agencies, year)
+    counts = appeal_counts([a.pk for a in agencies], year)
     # the derived 总计 of each group is computed by formats.build()
     return {group: {k: v for k, v in cols.items() if k != "total"} for group, cols in counts.items()}
 
