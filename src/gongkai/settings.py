@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongkai.normative",
     "gongkai.appeals",
     "gongkai.reports",
+    "gongkai.land",
     "gongkai.portal",
     "gongkai.staff",
     "django.contrib.admin",

@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/normative/", include("gongkai.normative.urls_staff")),
     path("staff/appeals/", include("gongkai.appeals.urls_staff")),
     path("staff/reports/", include("gongkai.reports.urls_staff")),
+    path("staff/land/", include("gongkai.land.urls_staff")),
     path("staff/", include("gongkai.staff.urls")),
     # the public portal
     path("gk/<str:code>/proactive/export.csv", export_csv, name="proactive_export"),
@@ -37,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.normative.urls_public")),
     path("", include("gongkai.appeals.urls_public")),
     path("", include("gongkai.reports.urls_public")),
+    path("", include("gongkai.land.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 if settings.DEBUG:
