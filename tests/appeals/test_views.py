@@ -36,6 +36,7 @@ def test_list_filters_and_deadlines(office, make, tree):
     assert old.number in body and done.number in body and fresh.number in body
     assert county.number not in body  # not the clerk's agency
     assert "已超过审理期限" in body and '<html lang="zh-Hans">' in body
+    assert f'<a href="{reverse("appeals_staff:list")}">复议诉讼</a>' in body  # the staff header
     body = c.get(reverse("appeals_staff:list"), {"result": "overdue"}).content.decode()
     assert old.number in body and fresh.number not in body and done.number not in body
     body = c.get(reverse("appeals_staff:list"), {"kind": "litigation_direct"}).content.decode()
