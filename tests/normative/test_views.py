@@ -45,7 +45,11 @@ def public_detail(doc) -> str:
 
 @pytest.fixture
 def library(province, clerk):
-    """An old document replaced by a new one, an amended one, a repealed one, a draft and a rule."""
+    return build_library(province, clerk)
+
+
+def build_library(province, clerk) -> dict[str, Document]:
+    """An old document replaced by a new one, an amended one, a repealed one and a draft."""
     old = make(
         province,
         clerk,
@@ -246,6 +250,8 @@ def test_staff_list_is_scoped_and_shows_the_expiring_panel(library, province, cl
     assert library["draft"].title in body and library["old"].title in body
     panel = body.split('id="h-expiring"')[1].split("</section>")[0]
     assert soon.title in panel and library["new"].title not in panel
+    dashboard = login(clerk).get(reverse("staff:dashboard")).content.decode()
+    assert "规范性文件：1 件将在 90 天内到期" in dashboard
     other = staff(tree["city_b"], Role.CLERK)
     body = login(other).get(reverse("normative_staff:list")).content.decode()
     assert library["old"].title not in body and "没有即将到期的文件" in body
