@@ -79,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "urgency": _urgency(request),
             "unit_urgency": _unit_urgency(request),
             "publication_due": _publication_due(request),
+            "normative_expiring": _normative_expiring(request),
             "can_manage_calendar": policy.can_manage_calendar(request.user),
         },
     )
@@ -98,6 +99,12 @@ def _publication_due(request: HttpRequest) -> Any:
     from gongkai.publishing.selectors import close_to_limit
 
     return close_to_limit(policy.visible_agencies(request.user).values("pk"), timezone.localdate())[:20]
+
+
+def _normative_expiring(request: HttpRequest) -> int:
+    from gongkai.normative.selectors import expiring
+
+    return expiring(policy.visible_agencies(request.user)).count()
 
 
 def _unit_urgency(request: HttpRequest) -> list[dict[str, object]]:
