@@ -509,7 +509,7 @@ def _docx_text(paragraph: Any, text: str, *, font: str, size: float, bold: bool 
 def _docx_widths(table: Table) -> list[float]:
     """Column widths in mm, filling the text block."""
     if table.kind == "s3":
-        labels = [10.0, 18.0, 48.0]
+        labels = [14.0, 22.0, 40.0]  # 三、本年度 / 办理结果; （三）不予公开 on one line
         rest = (_DOCX_TEXT_WIDTH_MM - sum(labels)) / (table.columns - 3)
         return labels + [rest] * (table.columns - 3)
     if table.kind == "s2":
@@ -536,6 +536,8 @@ def _docx_table(document: Any, table: Table) -> None:
     word.alignment = WD_TABLE_ALIGNMENT.CENTER
     word.autofit = False
     widths = _docx_widths(table)
+    for c, column in enumerate(word.columns):  # the grid (LibreOffice) and each cell (Word)
+        column.width = Mm(widths[c])
     for index, row in enumerate(word.rows):
         for c, cell in enumerate(row.cells):
             cell.width = Mm(widths[c])
