@@ -14,8 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from gongkai.normative import batch, services
 from gongkai.normative.lifecycle import Decision, Relation
 from gongkai.normative.models import Cleanup, Document, Kind, NumberingScheme
@@ -338,7 +336,7 @@ def _issue(agency: Agency, by: Any, row: tuple[Any, ...]) -> Document:
         by=by,
     )
     doc = services.register(document=doc, by=by, year=_d(formed).year)
-    return services.publish(document=doc, by=by, published_on=_d(published))
+    return services.publish(document=doc, by=by, published_on=_d(published), as_of=_d(published))
 
 
 def _legacy(agency: Agency, by: Any) -> list[Document]:
@@ -357,26 +355,20 @@ def _legacy(agency: Agency, by: Any) -> list[Document]:
         }
         for t, num, reg, f, p, e, x, topic, kw in LEGACY
     ]
-    valid, errors = batch.validate(rows, today=timezone.localdate())
+    valid, errors = batch.validate(rows, today=START)  # the library as it stood when Gongkai took it over
     if errors:
         raise RuntimeError(batch.RowError.__name__ + ": " + "; ".join(map(str, errors)))
     batch.import_rows(agency=agency, valid=valid, by=by, source="原国土资源厅文件库.xlsx")
     return [Document.objects.get(document_number=num) for _t, num, *_rest in LEGACY]
 
 
-def _province(agency: Agency) -> int:
-    by = User.objects.filter(memberships__agency=agency, memberships__role=Role.CLERK).first()
-    NumberingScheme.objects.get_or_create(
-        agency=agency,
-        kind=Kind.NORMATIVE,
-        defaults={"document_prefix": "湘自然资规", "registration_prefix": "HNZRZY"},
-    )
-    legacy = _legacy(agency, by)
-    issued = [_issue(agency, by, row) for row in ISSUED]
-    for source, target, kind in RELATIONS:
-        other = legacy[int(target.split(":")[1])] if isinstance(target, str) else issued[target]
-        services.relate(source=issued[source], target=Document.objects.get(pk=other.pk), kind=kind, by=by)
-    # the 2021 clean-up: the land-reserve notice is repealed; the 2019 不动产 notice declared expired
+START = date(2019, 1, 1)
+CLEANUP_DAY = date(2021, 6, 30)
+
+
+def _cleanup(agency: Agency, by: Any, legacy: list[Document], issued: dict[int, Document]) -> None:
+    """The 2021 clean-up: the land-reserve notice is repealed, the 2019 不动产 notice declared expired,
+    the 2020 主动公开 opinion kept."""
     cleanup = services.cleanup_start(
         agency=agency,
         name="2021年度规范性文件清理",
@@ -393,8 +385,43 @@ def _province(agency: Agency) -> int:
         by=by,
     )
     services.cleanup_apply(
-        cleanup=cleanup, decision_number="湘自然资发〔2021〕12号", decided_on=date(2021, 6, 30), by=by
+        cleanup=cleanup,
+        decision_number="湘自然资发〔2021〕12号",
+        decided_on=CLEANUP_DAY,
+        by=by,
+        as_of=CLEANUP_DAY,
     )
+
+
+def _province(agency: Agency) -> int:
+    by = User.objects.filter(memberships__agency=agency, memberships__role=Role.CLERK).first()
+    NumberingScheme.objects.get_or_create(
+        agency=agency,
+        kind=Kind.NORMATIVE,
+        defaults={"document_prefix": "湘自然资规", "registration_prefix": "HNZRZY"},
+    )
+    legacy = _legacy(agency, by)
+    # History is entered in the order it happened: publications, decisions, and the daily job between.
+    events: list[tuple[date, int, Any]] = [(_d(row[2]), 0, ("issue", n)) for n, row in enumerate(ISSUED)]
+    events += [
+        (_d(ISSUED[source][3] or ISSUED[source][2]), 1, ("relate", source, target, kind))
+        for source, target, kind in RELATIONS
+    ]
+    events.append((CLEANUP_DAY, 2, ("cleanup",)))
+    issued: dict[int, Document] = {}
+    for day, _order, event in sorted(events, key=lambda e: (e[0], e[1])):
+        services.apply_dates(day)
+        if event[0] == "issue":
+            issued[event[1]] = _issue(agency, by, ISSUED[event[1]])
+        elif event[0] == "relate":
+            _tag, source, target, kind = event
+            other = legacy[int(target.split(":")[1])] if isinstance(target, str) else issued[target]
+            services.relate(
+                source=issued[source], target=Document.objects.get(pk=other.pk), kind=kind, by=by, as_of=day
+            )
+        else:
+            _cleanup(agency, by, legacy, issued)
+    services.apply_dates()
     return len(legacy) + len(issued)
 
 

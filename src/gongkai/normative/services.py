@@ -201,7 +201,9 @@ def register(*, document: Document, by: Any, year: int | None = None) -> Documen
 
 
 @transaction.atomic
-def publish(*, document: Document, by: Any, published_on: date | None = None) -> Document:
+def publish(
+    *, document: Document, by: Any, published_on: date | None = None, as_of: date | None = None
+) -> Document:
     """统一公布: the 索引号 (from the agency's publication sequence), the publication date, and the
     validity period (5 years, 暂行/试行 2 years, unless one was entered)."""
     from gongkai.publishing.services import next_index_number
@@ -209,7 +211,7 @@ def publish(*, document: Document, by: Any, published_on: date | None = None) ->
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.stage != Stage.REGISTERED:
         raise ValidationError("只有已登记的文件可以发布。")
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()  # as_of: entering history in order (the demo, migrations)
     published_on = published_on or today
     if published_on < document.formed_on:
         raise ValidationError("发布日期不能早于成文日期。")
@@ -305,6 +307,7 @@ def relate(
     by: Any,
     on: date | None = None,
     reason: str = "",
+    as_of: date | None = None,
 ) -> DocumentRelation:
     """A later document amends, repeals, replaces or interprets an earlier one; both are linked, and the
     earlier one's state changes on the decision's date (默认为后一文件的施行日期)."""
@@ -328,11 +331,20 @@ def relate(
     )
     why = reason or f"{source}{lifecycle.RELATION_LABELS[kind][0]}本文件"
     if effect is not None:
-        _end_or_amend(target, effect, on=on, by=by, reason=why, related=source)
+        _end_or_amend(target, effect, on=on, by=by, reason=why, related=source, as_of=as_of)
     audit.record(
         by, f"normative.{kind.value}", target, agency=target.agency, reason=why, data={"source": source.pk}
     )
     return relation
+
+
+_RANK = {
+    Status.NOT_YET_IN_FORCE: 0,
+    Status.IN_FORCE: 1,
+    Status.AMENDED: 1,
+    Status.EXPIRED: 2,
+    Status.REPEALED: 2,
+}
 
 
 def _end_or_amend(
@@ -344,16 +356,23 @@ def _end_or_amend(
     reason: str,
     related: Document | None = None,
     cleanup: Cleanup | None = None,
+    as_of: date | None = None,
 ) -> None:
-    before = document.status
+    # First the changes by date up to the decision (so the history reads in order), unless the history
+    # already runs past it (a decision entered late: the later entries stay, as they were recorded).
+    state_at = document.validity().status_on(on)
+    if _RANK[state_at] > _RANK[Status(document.status)] and not document.history.filter(on__gt=on).exists():
+        refresh_status(document, today=on)
+    before = state_at  # the state the decision found (the recorded one may run ahead, e.g. on import)
     if effect == Status.AMENDED:
         if document.amended_on is None or on < document.amended_on:
             document.amended_on = on
     else:
         document.ended_on, document.ended_as = on, effect
-    document.status = document.validity().status_on(timezone.localdate())
+    document.status = document.validity().status_on(on)
     document.save(update_fields=["status", "ended_on", "ended_as", "amended_on", "updated_at"])
     _history(document, before, effect, on=on, by=by, reason=reason, related=related, cleanup=cleanup)
+    refresh_status(document, today=as_of)  # and on to today (an amended document may have expired since)
 
 
 # --- clean-up campaigns (清理) -----------------------------------------------------------------------
@@ -403,7 +422,9 @@ class CleanupResult:
 
 
 @transaction.atomic
-def cleanup_apply(*, cleanup: Cleanup, decision_number: str, decided_on: date, by: Any) -> CleanupResult:
+def cleanup_apply(
+    *, cleanup: Cleanup, decision_number: str, decided_on: date, by: Any, as_of: date | None = None
+) -> CleanupResult:
     """Apply the 清理决定 to all its documents at once; each change is kept in its document's history
     and linked to the decision. Applying twice is refused."""
     cleanup = Cleanup.objects.select_for_update().get(pk=cleanup.pk)
@@ -441,7 +462,7 @@ def cleanup_apply(*, cleanup: Cleanup, decision_number: str, decided_on: date, b
             raise ValidationError(
                 f"《{document.title}》在{decided_on:%Y-%m-%d}已{lifecycle.LABELS[state]}，请调整清理意见。"
             )
-        _end_or_amend(document, effect, on=decided_on, by=by, reason=reason, cleanup=cleanup)
+        _end_or_amend(document, effect, on=decided_on, by=by, reason=reason, cleanup=cleanup, as_of=as_of)
         if effect == Status.REPEALED:
             result.repealed += 1
         else:
