@@ -75,7 +75,9 @@ def proactive(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def reports(request: HttpRequest, code: str) -> HttpResponse:
-    return _column(request, code, "reports", "portal/reports.html")
+    from gongkai.reports.views_public import published_reports
+
+    return _column(request, code, "reports", "portal/reports.html", reports=published_reports(_agency(code)))
 
 
 def apply(request: HttpRequest, code: str) -> HttpResponse:

@@ -159,3 +159,38 @@ def counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) -> dict[str
         "section3": section3_counts(agencies, year),
         "section4": section4_counts(agencies, year),
     }
+
+
+def section3_by_agency(agencies: Iterable[Agency] | QuerySet[Agency], year: int) -> dict[int, dict[str, int]]:
+    """Per agency: received, carried in, concluded and carried out in ``year`` (the roll-up's breakdown;
+    one grouped query)."""
+    first, last, before = date(year, 1, 1), date(year, 12, 31), date(year - 1, 12, 31)
+    rows = (
+        _applications(agencies)
+        .values("agency_id")
+        .annotate(
+            new_received=Count("pk", filter=Q(received_on__gte=first, received_on__lte=last)),
+            carried_in=Count("pk", filter=_open_at(before)),
+            results_total=Count("pk", filter=Q(concluded_on__gte=first, concluded_on__lte=last)),
+            carried_out=Count("pk", filter=_open_at(last)),
+        )
+        .order_by()
+    )
+    keys = ("new_received", "carried_in", "results_total", "carried_out")
+    return {r["agency_id"]: {k: int(r[k]) for k in keys} for r in rows}  # type: ignore[literal-required]
+
+
+def cell_paths(fmt: str) -> list[tuple[str, str]]:
+    """Every cell of a format that can be entered by hand: (path, Chinese name)."""
+    f = formats.get_format(fmt)
+    paths = [f"section2.{b.key}.{r.key}.{c.key}" for b in f.section2 for r in b.rows for c in b.columns]
+    paths += [
+        f"section3.{r.key}.{c}"
+        for r in f.section3.rows
+        if r.key != "results_total"
+        for c in APPLICANT_COLUMNS
+    ]
+    paths += [
+        f"section4.{g.key}.{c.key}" for g in f.section4.groups for c in f.section4.columns if c.key != "total"
+    ]
+    return [(p, formats.cell_name(f, p)) for p in paths]

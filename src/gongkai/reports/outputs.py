@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,6 +93,8 @@ class TCell:
     number_format: str = ""
     adjusted: bool = False
     role: str = ""  # "note" (the 勾稽关系 corner), "group", "label", "col", "figure"
+    path: str = ""  # a figure's cell path (section3.carried_in.natural_person)
+    href: str = ""  # staff views: where the records behind the figure are listed
 
     @property
     def numeric(self) -> bool:
@@ -230,6 +232,7 @@ def _figure(column: Column, value: Any, path: str, adjusted: frozenset[str]) -> 
         number_format=_number_format(column),
         adjusted=path in adjusted,
         role="figure",
+        path=path,
     )
 
 
@@ -440,12 +443,19 @@ def render_html(
     extras: Mapping[str, Any] | None = None,
     show_checks: bool = False,
     csp_nonce: str = "",
+    cell_link: Callable[[str], str | None] | None = None,
 ) -> str:
     """The report as HTML. By default the body only (an ``<article>``), to be placed in a portal page
     that links ``reports/report.css``; with ``standalone`` a whole document with the stylesheet inline
     (the print document WeasyPrint reads; pass ``csp_nonce`` to serve it under the CSP).
     ``show_checks`` adds the failed cross-checks above the report (staff previews)."""
     view = report_context(data, extras)
+    if cell_link is not None:  # provenance in the staff view: each figure links to its records
+        for table in view.tables:
+            for row in table.body:
+                for cell in row:
+                    if cell.role == "figure" and cell.path:
+                        cell.href = cell_link(cell.path) or ""
     context = {"r": view, "show_checks": show_checks}
     if not standalone:
         return render_to_string(BODY_TEMPLATE, context)

@@ -74,16 +74,15 @@ class Command(BaseCommand):
                 raise CommandError(f"{fmt} 格式须用 -o 指定输出文件。")
             from gongkai.reports import outputs
 
-            render = {
-                "html": outputs.render_html,
-                "pdf": outputs.render_pdf,
-                "docx": outputs.render_docx,
-                "xlsx": outputs.render_xlsx,
-            }[fmt]
-            result = (
-                render({**data, "extras": extras})
-                if fmt != "html"
-                else render({**data, "extras": extras}, standalone=True)
-            )
+            full = {**data, "extras": extras}
+            result: str | bytes
+            if fmt == "html":
+                result = outputs.render_html(full, standalone=True)
+            elif fmt == "pdf":
+                result = outputs.render_pdf(full)
+            elif fmt == "docx":
+                result = outputs.render_docx(full)
+            else:
+                result = outputs.render_xlsx(full)
             Path(out).write_bytes(result.encode("utf-8") if isinstance(result, str) else result)
         self.stderr.write(f"已生成{agency.name}{year}年度报告（{fmt}）：{out}")
