@@ -19,9 +19,15 @@ def places(tree) -> dict[str, Place]:
     province = services.place_ensure(code="430000", name="湖南省", level=PlaceLevel.PROVINCE, parent=None)
     made["cs"] = services.place_ensure(code="430100", name="长沙市", level=PlaceLevel.CITY, parent=province)
     made["zz"] = services.place_ensure(code="430200", name="株洲市", level=PlaceLevel.CITY, parent=province)
-    made["csx"] = services.place_ensure(code="430121", name="长沙县", level=PlaceLevel.COUNTY, parent=made["cs"])
-    made["ly"] = services.place_ensure(code="430181", name="浏阳市", level=PlaceLevel.COUNTY, parent=made["cs"])
-    made["ll"] = services.place_ensure(code="430281", name="醴陵市", level=PlaceLevel.COUNTY, parent=made["zz"])
+    made["csx"] = services.place_ensure(
+        code="430121", name="长沙县", level=PlaceLevel.COUNTY, parent=made["cs"]
+    )
+    made["ly"] = services.place_ensure(
+        code="430181", name="浏阳市", level=PlaceLevel.COUNTY, parent=made["cs"]
+    )
+    made["ll"] = services.place_ensure(
+        code="430281", name="醴陵市", level=PlaceLevel.COUNTY, parent=made["zz"]
+    )
     made["yongan"] = services.place_ensure(
         code="430181104", name="永安镇", level=PlaceLevel.TOWNSHIP, parent=made["ly"], local=True
     )

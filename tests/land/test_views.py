@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from gongkai.land import selectors, services
-from gongkai.land.models import Place
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,9 @@ def test_search_finds_villages_by_initials_and_stays_inside_the_root(places):
 def test_projects_at_village_township_county_city(places, make_project):
     at_village = make_project()
     township_only = make_project(name="浏阳市2026年第1批次", at=["yongan"])
-    elsewhere = make_project(name="长沙县2026年第1批次", agency_key="county_a1", county="csx", at=["huanghuac"])
+    elsewhere = make_project(
+        name="长沙县2026年第1批次", agency_key="county_a1", county="csx", at=["huanghuac"]
+    )
     assert set(selectors.projects_at(places["yonganc"])) == {at_village, township_only}
     assert set(selectors.projects_at(places["xiangfeng"])) == {township_only}
     assert set(selectors.projects_at(places["yongan"])) == {at_village, township_only}
@@ -47,7 +48,9 @@ def test_public_lookup_pages(client, tree, places, make_project):
     withheld = make_project(name="保密项目", withheld=True, withheld_reason="涉及军事设施（条例第十四条）")
     r = client.get("/land/")
     assert r.status_code == 200 and "征地信息查询" in r.content.decode() and "长沙市" in r.content.decode()
-    r = client.get("/land/", {"city": "430100", "county": "430181", "township": "430181104", "village": "430181104200"})
+    r = client.get(
+        "/land/", {"city": "430100", "county": "430181", "township": "430181104", "village": "430181104200"}
+    )
     body = r.content.decode()
     assert project.name in body and withheld.name not in body and "征收土地公告" in body
     r = client.get("/land/", {"q": "ly"})
@@ -59,7 +62,9 @@ def test_public_lookup_pages(client, tree, places, make_project):
     r = client.get(f"/gk/{tree['county_a1'].code}/land/", {"place": "430181104200"})  # outside 长沙县
     assert project.name not in r.content.decode()
     r = client.get(f"/gk/{tree['county_a2'].code}/land/{project.pk}/")
-    assert r.status_code == 200 and "征收土地公告" in r.content.decode() and "第三十一条" in r.content.decode()
+    assert (
+        r.status_code == 200 and "征收土地公告" in r.content.decode() and "第三十一条" in r.content.decode()
+    )
     assert client.get(f"/gk/{tree['county_a2'].code}/land/{withheld.pk}/").status_code == 404
     assert client.get(f"/gk/{tree['county_a1'].code}/land/{project.pk}/").status_code == 404
 
@@ -107,7 +112,9 @@ def test_notice_issue_needs_an_ended_quarter_and_snapshots_the_table(tree, make_
     with pytest.raises(ValidationError):
         notice = services.notice_save(agency=tree["province"], quarter=now, remarks="x", by=None)
         services.notice_issue(notice=notice, by=county_staff["province"])
-    notice = services.notice_save(agency=tree["province"], quarter=rules.Quarter(2025, 4), remarks="意见", by=None)
+    notice = services.notice_save(
+        agency=tree["province"], quarter=rules.Quarter(2025, 4), remarks="意见", by=None
+    )
     item = services.notice_issue(notice=notice, by=county_staff["province"])
     assert item.status == Status.IN_REVIEW and item.node.name == "征地信息"
     names = [r["name"] for r in notice.snapshot["counties"]]
