@@ -106,3 +106,16 @@ def test_supervisor_rollup_sums_the_subtree_with_a_breakdown(client, world):
     page = client.get(reverse("reports_staff:rollup", args=["430S00", 2021])).content.decode()
     assert "长沙市自然资源和规划局" in page and "未发布" in page
     assert "湖南省自然资源厅（含下级机关）2021年政府信息公开工作年度报告" in page
+
+
+def test_dashboard_says_the_report_is_due_in_january(world):
+    from gongkai.reports.selectors import reports_due
+
+    head = world["head"]
+    assert reports_due(head, date(2022, 2, 1)) is None
+    due = reports_due(head, date(2022, 1, 5))
+    assert due == {"year": 2021, "due": date(2022, 1, 31), "agencies": ["省厅"]}
+    report = services.draft(agency=world["province"], year=2021, by=head)
+    services.review(report=report, by=head)
+    services.publish(report=report, by=head)
+    assert reports_due(head, date(2022, 1, 5)) is None

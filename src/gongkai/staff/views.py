@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "unit_urgency": _unit_urgency(request),
             "publication_due": _publication_due(request),
             "normative_expiring": _normative_expiring(request),
+            "reports_due": _reports_due(request),
             "can_manage_calendar": policy.can_manage_calendar(request.user),
         },
     )
@@ -105,6 +106,14 @@ def _normative_expiring(request: HttpRequest) -> int:
     from gongkai.normative.selectors import expiring
 
     return expiring(policy.visible_agencies(request.user)).count()
+
+
+def _reports_due(request: HttpRequest, today: Any = None) -> dict[str, Any] | None:
+    """From 1 to 31 January: last year's annual report is due (条例第四十九条) — the agencies the user
+    prepares reports for that have not published it yet."""
+    from gongkai.reports.selectors import reports_due
+
+    return reports_due(request.user, today or timezone.localdate())
 
 
 def _unit_urgency(request: HttpRequest) -> list[dict[str, object]]:
