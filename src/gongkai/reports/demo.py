@@ -35,11 +35,11 @@ LAND_REGIONS = [
     ("430281", 0.05),  # 株洲: 13 %
     ("430582", 0.06),
     ("430522", 0.04),  # 邵阳: 10 %
-    ("430621", 0.06),
-    ("430703", 0.05),
-    ("431003", 0.046),
-    ("430902", 0.04),
-    ("431102", 0.04),
+    ("430621", 0.0772),
+    ("430703", 0.0772),
+    ("431003", 0.0772),
+    ("430902", 0.0772),
+    ("431102", 0.0772),
 ]
 OUTCOMES = [
     ("disclosed", 40),
@@ -132,7 +132,8 @@ def ledger_rows(year: int, agency: Agency, rng: random.Random) -> list[dict[str,
         region = regions.pop() if is_land else ""
         place = PLACE.get(region, "某地")
         natural = column == "自然人"
-        farmer = natural and n < farmers
+        farmer = natural and farmers > 0
+        farmers -= farmer
         if n < old_info:
             info_from = rng.randint(2008, 2016)
             info_to = rng.randint(info_from, min(2019, year - 1))
@@ -175,13 +176,13 @@ TEXT = {
         "2020年，本厅以《中华人民共和国政府信息公开条例》为依据，全方面做好政府信息主动公开和依申请公开工作。",
         "一是征地信息公开还不够全面，部分市县公开不及时。二是政策解读形式有待丰富。下一步，本厅将按季度检查各市州、"
         "县市区征地信息公开情况并通报结果，进一步完善政府信息公开内容。",
-        "本年度未收取信息处理费。",
+        "本厅认真落实《2020年政务公开工作要点》，人大代表建议和政协提案办理结果已按要求公开。",
     ),
     2021: (
         "2021年，本厅继续推进征地信息公开、规范性文件“三统一”管理和依申请公开规范化建设。",
         "一是部分依申请公开答复说理不够充分。二是规范性文件清理后的公开更新需要加快。下一步，本厅将加强答复文书审核，"
         "并在文件库中及时标注文件效力。",
-        "本年度未收取信息处理费。",
+        "本厅认真落实《2021年政务公开工作要点》，人大代表建议和政协提案办理结果已按要求公开。",
     ),
 }
 # cells Gongkai keeps no records for (2019 format columns), entered by hand from the paper records
@@ -230,13 +231,17 @@ HAND = {
 def _report(agency: Agency, year: int, by: Any) -> None:
     report = services.draft(agency=agency, year=year, by=by)
     section1, section5, section6 = TEXT[year]
-    try:
-        from gongkai.reports import narrative
+    from gongkai.reports import narrative
 
-        stats = "\n".join(s.sentence for s in narrative.all_statistics([agency], year))
-        section1 = f"{section1}\n\n{stats}"
-    except ImportError:  # the statistics module is optional for the demo
-        pass
+    # The demo keeps no 2020–2021 items, letters or 双公示 records (those figures are hand-entered in the
+    # tables), so their sentences are left out of the demo text.
+    stats = [
+        s
+        for s in narrative.all_statistics([agency], year)
+        if s.key not in ("publications", "consultations", "credit")
+    ]
+    section1 = "\n\n".join([section1, *(s.sentence for s in stats if s.section == "一")])
+    section6 = "\n\n".join([*(s.sentence for s in stats if s.section == "六"), section6])
     services.save_text(report=report, by=by, section1=section1, section5=section5, section6=section6)
     for path, value, reason in HAND[year]:
         services.enter_cell(report=report, path=path, value=value, reason=reason, by=by)
