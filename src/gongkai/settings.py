@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongkai.appeals",
     "gongkai.reports",
     "gongkai.land",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.staff",
     "django.contrib.admin",

@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.appeals.urls_public")),
     path("", include("gongkai.reports.urls_public")),
     path("", include("gongkai.land.urls_public")),
+    path("", include("gongkai.search.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 if settings.DEBUG:
