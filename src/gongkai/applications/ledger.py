@@ -40,7 +40,6 @@ Decisions:
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -832,32 +831,12 @@ def export_xlsx(*, agency: Agency, year: int | None = None) -> bytes:
     row per application received in ``year`` (or all). Text is always written as a string cell
     (``data_type = "s"``), so ``=HYPERLINK(…)`` in a description is never a formula; dates are text
     ``YYYY-MM-DD``; 办理结果 is the full row label; ID and phone numbers are masked."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"{year}年台账" if year else "台账")
-    sheet.freeze_panes = "A2"
-    for index, col in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = col.width
-    bold = Font(bold=True)
-
-    def cell(value: str | int, font: Font | None = None) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        c = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"  # never a formula (bad-inputs.md 11)
-        if font is not None:
-            c.font = font
-        return c
-
-    sheet.append([cell(col.header, bold) for col in COLUMNS])
-    for application in export_queryset(agency=agency, year=year).iterator(chunk_size=500):
-        sheet.append([cell(v) for v in _export_values(application, agency)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        _export_values(a, agency) for a in export_queryset(agency=agency, year=year).iterator(chunk_size=500)
+    )
+    return spreadsheets.write_xlsx(
+        f"{year}年台账" if year else "台账",
+        [col.header for col in COLUMNS],
+        rows,
+        [col.width for col in COLUMNS],
+    )

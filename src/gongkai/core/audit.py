@@ -16,9 +16,7 @@ Exports (:func:`to_csv`, :func:`to_xlsx`) mask personal data and never let a cel
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -32,7 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from gongkai.core import identity
+from gongkai.core import identity, spreadsheets
 from gongkai.core.models import GENESIS_HASH, AuditChain, AuditEvent
 
 MIN_RETENTION_DAYS = 183  # six months: MLPS 2.0 (等保) and the issue's floor
@@ -337,15 +335,9 @@ def prune(*, days: int | None = None, now: datetime | None = None, by: Any = Non
 # --- export ------------------------------------------------------------------------------------------
 
 EXPORT_HEADERS = ["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "机关", "理由", "内容", "校验值"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def formula_safe(text: str) -> str:
-    """A cell that would start a formula in a spreadsheet gets an apostrophe in front (bad-inputs 11)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def scrub(text: str) -> str:
@@ -387,40 +379,14 @@ def export_values(event: AuditEvent) -> list[str]:
 
 def export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
     for event in events.select_related("actor", "agency").order_by("seq").iterator(chunk_size=1000):
-        yield [formula_safe(v) for v in export_values(event)]
+        yield [spreadsheets.csv_cell(v) for v in export_values(event)]
 
 
 def to_csv(rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with BOM (Excel reads it as UTF-8), CRLF line ends, formula-safe cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_HEADERS)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.write_csv(EXPORT_HEADERS, rows)
 
 
 def to_xlsx(rows: Iterable[list[str]]) -> bytes:
     """Every cell a string cell (``data_type = "s"``) and formula-safe as in CSV."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("操作记录")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def cell(value: str, font: Font | None = None) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        c.data_type = "s"  # never a formula, never a number
-        if font is not None:
-            c.font = font
-        return c
-
-    sheet.append([cell(h, bold) for h in EXPORT_HEADERS])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.write_xlsx("操作记录", EXPORT_HEADERS, rows)

@@ -13,10 +13,7 @@ prefixed with ``'`` (and the prefix is removed again on import).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -110,16 +107,9 @@ def _to_dicts(kind: str, table: list[list[str]]) -> list[dict[str, str]]:
         row: dict[str, str] = {}
         for index, key in enumerate(keys):
             if key is not None and index < len(record):
-                row[key] = _unescape(record[index])
+                row[key] = spreadsheets.unescape_cell(record[index])
         rows.append(row)
     return rows
-
-
-def _unescape(text: str) -> str:
-    """Undo the CSV export's guard: ``'=…`` → ``=…``."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
 
 
 # --- checking -----------------------------------------------------------------------------------------
@@ -176,51 +166,19 @@ def format_errors(errors: Sequence[RowError]) -> str:
 # --- writing ------------------------------------------------------------------------------------------
 
 _SHEET_NAMES = {"licensing": "行政许可", "penalty": "行政处罚", "coercion": "行政强制"}
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_xlsx(kind: str, rows: Sequence[Sequence[str]]) -> bytes:
-    """The national headers (bold, frozen) and ``rows``; every cell a string cell."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_SHEET_NAMES[kind])
-    sheet.freeze_panes = "A2"
-    for index, f in enumerate(records.fields_for(kind), 1):
-        sheet.column_dimensions[get_column_letter(index)].width = f.width
-    bold = Font(bold=True)
-
-    def cell(value: str, font: Font | None = None) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        c.data_type = "s"  # never a formula, never a number (leading zeros of codes survive)
-        if font is not None:
-            c.font = font
-        return c
-
-    sheet.append([cell(h, bold) for h in records.headers(kind)])
-    for row in rows:
-        sheet.append([cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_cell(value: str) -> str:
-    return "'" + value if value.startswith(_DANGEROUS) else value
+    """The national headers (bold, frozen) and ``rows``; every cell a string cell (leading zeros of
+    codes survive; nothing becomes a formula)."""
+    return spreadsheets.write_xlsx(
+        _SHEET_NAMES[kind], records.headers(kind), rows, [f.width for f in records.fields_for(kind)]
+    )
 
 
 def to_csv(kind: str, rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 with a byte-order mark (Excel opens it as UTF-8), CRLF line ends, formula-safe cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(records.headers(kind))
-    for row in rows:
-        writer.writerow([_csv_cell(unicodedata.normalize("NFC", v)) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return spreadsheets.write_csv(records.headers(kind), rows)
 
 
 def file_name(agency_code: str, kind: str, year: int | None, fmt: str) -> str:
