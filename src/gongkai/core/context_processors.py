@@ -7,7 +7,15 @@ def site(request: HttpRequest) -> dict[str, object]:
         "site_name": settings.GONGKAI_SITE_NAME,
         "elder_mode": request.COOKIES.get("gongkai_elder") == "1",
         "all_agencies": _agencies,
+        "administers": lambda: _administers(request),
     }
+
+
+def _administers(request: HttpRequest) -> bool:
+    """Whether the signed-in staff member administers an agency (shows the audit log link); lazy."""
+    from gongkai.orgs import policy
+
+    return policy.administered_agencies(request.user).exists()
 
 
 def _agencies() -> list[object]:
