@@ -175,7 +175,15 @@ class Application(models.Model):
             ),
             models.CheckConstraint(condition=Q(extension_days__lte=20), name="application_extension_max_20"),
         ]
-        indexes = [models.Index(fields=["agency", "status"], name="application_agency_status")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="application_agency_status"),
+            # Covers the annual report's grouped count (reports.counts.section3_counts): SQLite reads the
+            # index instead of the table (bench/report.py: 1M applications, ~3.5-5x faster).
+            models.Index(
+                fields=["agency", "applicant_column", "outcome", "received_on", "concluded_on", "status"],
+                name="application_report_counts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
