@@ -1,0 +1,409 @@
+"""The tantivy index: schema, writing (one writer under a file lock), searching. No Django here, so that
+the benchmark runs exactly this code on its own corpus.
+
+Every field is filled from :mod:`gongkai.search.normalise`: text fields hold search-mode tokens separated by
+spaces (tantivy's ``whitespace`` tokenizer then only splits), ``py`` the pinyin of the title and place
+words, the filters (``type``, ``agency``, ``agencies`` = the agency and those above it, ``category``,
+``status``, ``year``) raw terms and fast fields. ``data`` keeps what a hit shows (title, url, agency
+name, date, the display text for the snippet) as JSON.
+
+Concurrency: any number of processes search (each opens the directory and reloads its reader at most
+once a second, so a commit from another process is seen within a second); one process writes at a time
+(``writer()`` takes ``.gongkai-writer.lock`` with ``fcntl.flock``; tantivy's own lock backs it up).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from gongkai.search import normalise
+from gongkai.search.normalise import Normaliser, ParsedQuery
+
+SCHEMA_VERSION = "v1"
+FACET_FIELDS = ("type", "agency", "year", "status", "category")
+TEXT_LIMIT = 20_000  # characters of a document's text kept for its snippet
+TITLE_BOOST = 3.0
+PINYIN_BOOST = 2.0
+PHRASE_SLOP = 2  # search mode puts the words inside a long word between two words; hits are checked
+
+
+def build_schema() -> Any:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("key", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("type", "agency", "category", "status"):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("agencies", tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("date", indexed=True, fast=True)  # yyyymmdd
+    sb.add_float_field("recency", fast=True)
+    sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("py", tokenizer_name="whitespace", index_option="freq")
+    sb.add_bytes_field("data", stored=True)
+    return sb.build()
+
+
+def recency(day: date | None) -> float:
+    """The weight tantivy multiplies scores by (as log2(2 + value)): grows with the square of the years
+    since 2000, so a document from this year scores ~2 % above one from last year and ~30 % above one
+    from ten years ago, other things equal."""
+    if day is None:
+        return 0.0
+    years = max(0.0, (day.toordinal() - 730120) / 365.25)  # 730120 = 2000-01-01
+    return years * years / 10
+
+
+@dataclass
+class IndexDoc:
+    """One searchable thing as the index sees it (built by ``gongkai.search.documents``)."""
+
+    key: str  # "item:12" — kind and primary key
+    type: str  # item / normative / report / qa / land
+    title: str
+    body: str
+    url: str
+    agency: str = ""  # agency code
+    agency_name: str = ""
+    agencies: list[str] = field(default_factory=list)  # the agency's code and those above it
+    day: date | None = None
+    category: str = ""
+    status: str = ""
+    keywords: str = ""  # place names, document numbers: indexed with the title and in pinyin
+
+
+Prepared = tuple[str, str, str, str, str, list[str], int, int, float, str, str, str, bytes]
+
+
+def prepare(doc: IndexDoc, norm: Normaliser) -> Prepared:
+    """Everything the index stores for one document, as plain values (so workers can compute it)."""
+    title = normalise.display_text(doc.title)
+    text = normalise.display_text(doc.body)[:TEXT_LIMIT]
+    head = title + " " + normalise.search_text(doc.keywords) if doc.keywords else title
+    head_n = head.lower()
+    data = json.dumps(
+        {
+            "title": title,
+            "url": doc.url,
+            "agency": doc.agency,
+            "agency_name": doc.agency_name,
+            "date": doc.day.isoformat() if doc.day else None,
+            "status": doc.status,
+            "category": doc.category,
+            "text": text,
+        },
+        ensure_ascii=False,
+    ).encode()
+    return (
+        doc.key,
+        doc.type,
+        doc.agency,
+        doc.category,
+        doc.status,
+        doc.agencies,
+        doc.day.year if doc.day else 0,
+        int(doc.day.strftime("%Y%m%d")) if doc.day else 0,
+        recency(doc.day),
+        norm.index_text(head_n, normalised=True),
+        norm.index_text(text.lower(), normalised=True),
+        norm.pinyin_text(head_n, normalised=True),
+        data,
+    )
+
+
+def _document(p: Prepared) -> Any:
+    key, type_, agency, category, status, agencies, year, day, rec, title, body, py, data = p
+    d = tantivy.Document()
+    d.add_text("key", key)
+    d.add_text("type", type_)
+    d.add_text("agency", agency)
+    d.add_text("category", category)
+    d.add_text("status", status)
+    for code in agencies:
+        d.add_text("agencies", code)
+    d.add_integer("year", year)
+    d.add_integer("date", day)
+    d.add_float("recency", rec)
+    d.add_text("title", title)
+    d.add_text("body", body)
+    d.add_text("py", py)
+    d.add_bytes("data", data)
+    return d
+
+
+# --- worker processes for bulk builds -----------------------------------------------------------------
+
+_worker_norm: Normaliser | None = None
+
+
+def _init_worker(words: list[Any], synonyms: list[tuple[str, str]]) -> None:
+    global _worker_norm
+    _worker_norm = Normaliser(words, synonyms)
+
+
+def _prepare_batch(docs: list[IndexDoc]) -> list[Prepared]:
+    assert _worker_norm is not None
+    return [prepare(d, _worker_norm) for d in docs]
+
+
+@dataclass
+class Hit:
+    key: str
+    score: float
+    data: dict[str, Any]
+
+
+@dataclass
+class RawResults:
+    count: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[Any, int]]]
+
+
+class SearchIndex:
+    """A tantivy index in ``directory`` (created on first use)."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory) / SCHEMA_VERSION
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.schema = build_schema()
+        self.index = tantivy.Index(self.schema, path=str(self.directory))
+        self._reloaded = 0.0
+        self._lock = threading.Lock()
+
+    # --- writing ---
+
+    @contextlib.contextmanager
+    def writer(
+        self, *, wait: bool = True, heap: int = 200_000_000, threads: int = 0
+    ) -> Iterator[Writer | None]:
+        """The one writer (yields None when ``wait`` is false and another process is writing)."""
+        lock_path = self.directory / ".gongkai-writer.lock"
+        with open(lock_path, "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield None
+                return
+            try:
+                w = self.index.writer(heap_size=heap, num_threads=threads)
+                try:
+                    yield Writer(self, w)
+                except BaseException:
+                    w.rollback()
+                    raise
+                finally:
+                    del w
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        self.reload(force=True)
+
+    # --- reading ---
+
+    def reload(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._reloaded > 1.0:
+            with self._lock:
+                self.index.reload()
+                self._reloaded = now
+
+    def searcher(self) -> Any:
+        self.reload()
+        return self.index.searcher()
+
+    def num_docs(self) -> int:
+        return int(self.searcher().num_docs)
+
+    def terms(self, field_name: str, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
+        return list(self.searcher().terms_with_prefix(field_name, prefix, limit=limit))
+
+    # --- queries ---
+
+    def _term(self, field_name: str, value: str) -> Any:
+        return tantivy.Query.term_query(self.schema, field_name, value)
+
+    def _word(self, word: str, norm: Normaliser | None) -> Any:
+        Q, Occur = tantivy.Query, tantivy.Occur
+        parts = [
+            (Occur.Should, Q.boost_query(self._term("title", word), TITLE_BOOST)),
+            (Occur.Should, self._term("body", word)),
+        ]
+        if norm is not None and len(word) > 2:
+            subs = norm.subwords(word)
+            if len(subs) > 1:  # documents segmented differently still match all the words inside
+                parts.append(
+                    (Occur.Should, Q.boolean_query([(Occur.Must, self._word(s, None)) for s in subs]))
+                )
+        return Q.boolean_query(parts)
+
+    def _alternative(self, words: list[str], phrase: bool, norm: Normaliser) -> Any:
+        seq: list[str | tuple[int, str]] = list(words)
+        Q, Occur = tantivy.Query, tantivy.Occur
+        if phrase and len(words) > 1:
+            return Q.boolean_query(
+                [
+                    (
+                        Occur.Should,
+                        Q.boost_query(Q.phrase_query(self.schema, "title", seq, PHRASE_SLOP), 3),
+                    ),
+                    (Occur.Should, Q.phrase_query(self.schema, "body", seq, PHRASE_SLOP)),
+                ]
+            )
+        if len(words) == 1:
+            return self._word(words[0], norm)
+        return Q.boolean_query([(Occur.Must, self._word(w, norm)) for w in words])
+
+    def build_query(
+        self, parsed: ParsedQuery, norm: Normaliser, filters: dict[str, Any] | None = None
+    ) -> Any:
+        Q, Occur = tantivy.Query, tantivy.Occur
+        clauses: list[tuple[Any, Any]] = []
+        if parsed.pinyin:
+            options = [
+                (Occur.Should, Q.boost_query(self._term("py", parsed.pinyin), PINYIN_BOOST)),
+                (Occur.Should, self._word(parsed.pinyin, None)),
+            ]
+            options += [(Occur.Should, self._word(w, norm)) for w in parsed.pinyin_words]
+            clauses.append((Occur.Must, Q.boolean_query(options)))
+        for unit in parsed.units:
+            alts = [self._alternative(a, unit.phrase, norm) for a in unit.alternatives]
+            clauses.append(
+                (
+                    Occur.Must,
+                    alts[0] if len(alts) == 1 else Q.boolean_query([(Occur.Should, a) for a in alts]),
+                )
+            )
+        if not clauses:
+            return Q.empty_query()
+        for name, value in (filters or {}).items():
+            if value in (None, ""):
+                continue
+            if name == "year":
+                clauses.append((Occur.Must, tantivy.Query.term_query(self.schema, "year", int(value))))
+            elif isinstance(value, (list, tuple)):
+                clauses.append(
+                    (Occur.Must, Q.boolean_query([(Occur.Should, self._term(name, str(v))) for v in value]))
+                )
+            elif name == "agency":
+                clauses.append((Occur.Must, self._term("agencies", str(value))))
+            else:
+                clauses.append((Occur.Must, self._term(name, str(value))))
+        return Q.boolean_query(clauses)
+
+    def search(
+        self,
+        parsed: ParsedQuery,
+        norm: Normaliser,
+        *,
+        filters: dict[str, Any] | None = None,
+        offset: int = 0,
+        limit: int = 20,
+        order: str = "relevance",
+        facets: bool = False,
+        keep: Callable[[list[str]], set[str]] | None = None,
+    ) -> RawResults:
+        """Search; ``keep`` (keys → the keys still public) filters a page before it is returned."""
+        searcher = self.searcher()
+        query = self.build_query(parsed, norm, filters)
+        if order == "newest":
+            result = searcher.search(query, limit, count=True, order_by_field="date", offset=offset)
+        else:
+            result = searcher.search(query, limit, count=True, offset=offset, weight_by_field="recency")
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            data = json.loads(doc.get_first("data"))
+            hits.append(Hit(key=doc.get_first("key"), score=float(score), data=data))
+        count = int(result.count)
+        if parsed.phrases and hits:  # exact phrases: check the text (the index allows a little slop)
+            checked = [
+                h
+                for h in hits
+                if all(p in (h.data["title"] + h.data["text"]).lower() for p in parsed.phrases)
+            ]
+            count -= len(hits) - len(checked)
+            hits = checked
+        if keep is not None and hits:
+            public = keep([h.key for h in hits])
+            gone = [h for h in hits if h.key not in public]
+            if gone:
+                count = max(0, count - len(gone))
+                hits = [h for h in hits if h.key in public]
+        found: dict[str, list[tuple[Any, int]]] = {}
+        if facets and count:
+            aggs = searcher.aggregate(
+                query, {name: {"terms": {"field": name, "size": 50}} for name in FACET_FIELDS}
+            )
+            for name in FACET_FIELDS:
+                buckets = aggs.get(name, {}).get("buckets", [])
+                found[name] = [(b["key"], int(b["doc_count"])) for b in buckets if b["key"] not in ("", 0)]
+        return RawResults(count=count, hits=hits, facets=found)
+
+    def count(self, parsed: ParsedQuery, norm: Normaliser) -> int:
+        return int(self.searcher().search(self.build_query(parsed, norm), 1, count=True).count)
+
+
+class Writer:
+    def __init__(self, index: SearchIndex, w: Any) -> None:
+        self.index = index
+        self.w = w
+
+    def delete(self, key: str) -> None:
+        self.w.delete_documents_by_term("key", key)
+
+    def upsert(self, doc: IndexDoc, norm: Normaliser) -> None:
+        self.delete(doc.key)
+        self.w.add_document(_document(prepare(doc, norm)))
+
+    def delete_all(self) -> None:
+        self.w.delete_all_documents()
+
+    def add_prepared(self, prepared: Prepared) -> None:
+        self.w.add_document(_document(prepared))
+
+    def commit(self) -> None:
+        self.w.commit()
+
+    def bulk(
+        self,
+        batches: Iterable[list[IndexDoc]],
+        *,
+        words: list[Any],
+        synonyms: list[tuple[str, str]],
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Add documents in batches, normalised by ``workers`` processes (default: one per core)."""
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        added = 0
+        if workers <= 1:
+            norm = Normaliser(words, synonyms)
+            for batch in batches:
+                for d in batch:
+                    self.add_prepared(prepare(d, norm))
+                added += len(batch)
+                if progress:
+                    progress(len(batch))
+            return added
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(words, synonyms)) as pool:
+            for prepared in pool.imap(_prepare_batch, batches, chunksize=1):
+                for p in prepared:
+                    self.add_prepared(p)
+                added += len(prepared)
+                if progress:
+                    progress(len(prepared))
+        return added

@@ -1,0 +1,419 @@
+"""Text normalisation for search: pure (no Django), the same for documents and queries.
+
+- :func:`display_text` — what snippets show: cleaned, traditional → simplified (OpenCC ``t2s``),
+  full-width letters and digits → half-width, compatibility characters (①, ㎡, CJK compatibility
+  ideographs) → NFKC. Chinese punctuation is kept. Length is kept wherever OpenCC keeps it.
+- :func:`search_text` — the same, lower-cased: the text tokens and the database fallback are made from.
+- :class:`Normaliser` — segmentation (jieba's dictionary through jieba-rs, search mode, plus a domain
+  dictionary the caller passes: land and natural-resources terms, the places of the agency tree, the
+  words administrators add), pinyin (full and initials) of words, synonyms, homophone typo correction
+  ("did you mean") and the parsing of a query into what the engine searches for.
+
+Documents are indexed as the search-mode tokens of :func:`search_text` joined by spaces (the index
+splits on whitespace), so the index never runs its own Chinese analysis: a query is segmented here in
+exactly the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from gongkai.core.text import clean_text
+
+_rjieba: Any
+try:  # jieba-rs: the same dictionary and algorithm as jieba, fast enough for a million documents
+    import rjieba as _rjieba
+except ImportError:  # pragma: no cover - the pure-Python jieba (a dependency) does the same, slower
+    _rjieba = None
+
+try:
+    import opencc as _opencc
+
+    _T2S: Any = _opencc.OpenCC("t2s")
+except ImportError:  # pragma: no cover - opencc is a dependency; without it traditional stays as is
+    _T2S = None
+
+
+# --- characters ---------------------------------------------------------------------------------------
+
+# Full-width ASCII (U+FF01..U+FF5E) → ASCII, except the punctuation Chinese text uses as its own.
+_KEEP = set("，。：；？！（）")
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP}
+_WIDTH[0x3000] = 0x20  # ideographic space
+# Compatibility characters NFKC may safely fold: number forms, enclosed alphanumerics (①), enclosed CJK and
+# CJK compatibility (㎡, ㈠), CJK compatibility ideographs, small form variants.
+_COMPAT = re.compile("[\u2150-\u218f\u2460-\u24ff\u3200-\u33ff\uf900-\ufaff\ufe50-\ufe6f]")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORDLIKE = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_PINYIN_QUERY = re.compile(r"^[a-z][a-z' ]*$")
+_QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
+
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "之",
+        "在",
+        "对",
+        "是",
+        "或",
+        "等",
+        "将",
+        "把",
+        "被",
+        "也",
+        "就",
+        "都",
+        "而",
+        "并",
+        "其",
+    ]
+)
+
+
+def to_simplified(text: str) -> str:
+    return _T2S.convert(text) if _T2S is not None and text else text
+
+
+def half_width(text: str) -> str:
+    text = text.translate(_WIDTH)
+    if _COMPAT.search(text):
+        text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return text
+
+
+def display_text(text: str) -> str:
+    """Cleaned, simplified, half-width: the text snippets are cut from."""
+    return half_width(to_simplified(clean_text(text)))
+
+
+def search_text(text: str) -> str:
+    """:func:`display_text`, lower-cased (Latin letters only change)."""
+    return display_text(text).lower()
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+# --- pinyin --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def pinyin(word: str) -> tuple[str, str]:
+    """Full pinyin without tones and the initials of a word: 征地 → ("zhengdi", "zd")."""
+    syllables = lazy_pinyin(word, errors="ignore")
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
+
+
+@lru_cache(maxsize=50_000)
+def syllables(text: str) -> tuple[str, ...]:
+    """One toneless syllable per Chinese character (text must be Chinese characters only)."""
+    return tuple(lazy_pinyin(text))
+
+
+def compact_pinyin(query: str) -> str | None:
+    """The query as pinyin letters (``Zheng Di`` → ``zhengdi``), or None if it is not pinyin-like."""
+    q = query.strip().lower()
+    if not _PINYIN_QUERY.match(q):
+        return None
+    q = q.replace("'", "").replace(" ", "")
+    return q if len(q) >= 2 else None
+
+
+# --- builtin domain dictionary -------------------------------------------------------------------------
+
+
+def builtin_terms() -> list[str]:
+    """The land and natural-resources terms shipped with Gongkai (``search/data/terms.txt``)."""
+    text = resources.files("gongkai.search").joinpath("data/terms.txt").read_text(encoding="utf-8")
+    return [w for line in text.splitlines() if (w := line.split("#")[0].strip())]
+
+
+def builtin_synonyms() -> list[tuple[str, str]]:
+    text = resources.files("gongkai.search").joinpath("data/synonyms.txt").read_text(encoding="utf-8")
+    pairs: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("#")[0].split("=") if p.strip()]
+        pairs.extend((parts[0], other) for other in parts[1:])
+    return pairs
+
+
+# --- the parsed query ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One thing the query asks for: any of its alternatives (a word and its synonyms), each a list of
+    words that must all match (``phrase``: in this order, next to each other)."""
+
+    alternatives: list[list[str]]
+    phrase: bool = False
+    text: str = ""
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # the normalised query
+    units: list[Unit] = field(default_factory=list)
+    pinyin: str | None = None  # the query as pinyin letters, if it looks like pinyin
+    pinyin_words: list[str] = field(default_factory=list)  # dictionary words with that pinyin
+    phrases: list[str] = field(default_factory=list)  # quoted exact phrases (checked on the text)
+    highlight: list[str] = field(default_factory=list)  # what snippets mark
+
+    @property
+    def empty(self) -> bool:
+        return not self.units and not self.pinyin
+
+
+# --- the normaliser ------------------------------------------------------------------------------------
+
+
+class _PyJieba:  # pragma: no cover - used only without rjieba
+    def __init__(self) -> None:
+        import jieba
+
+        self._t = jieba.Tokenizer()
+
+    def add_word(self, word: str, freq: int | None, tag: str | None) -> None:
+        self._t.add_word(word, freq, tag)
+
+    def cut(self, text: str, hmm: bool = True) -> list[str]:
+        return list(self._t.cut(text, HMM=hmm))
+
+    def cut_for_search(self, text: str, hmm: bool = True) -> list[str]:
+        return list(self._t.cut_for_search(text, HMM=hmm))
+
+    def has_word(self, word: str) -> bool:
+        return word in self._t.FREQ and self._t.FREQ[word] > 0
+
+
+class Normaliser:
+    """Segmentation, pinyin, synonyms and typo correction over a domain vocabulary.
+
+    ``words``: the domain dictionary (terms, place names, administrators' words), each a word or
+    ``(word, weight)``; ``synonyms``: pairs of equivalent expressions (groups are formed from them);
+    ``vocabulary``: further known words with a weight (e.g. frequent title words of the index), used for
+    pinyin and typo candidates but not added to the segmenter.
+    """
+
+    def __init__(
+        self,
+        words: Iterable[str | tuple[str, int]] = (),
+        synonyms: Iterable[tuple[str, str]] = (),
+        vocabulary: Iterable[tuple[str, int]] = (),
+    ) -> None:
+        self._seg: Any = _rjieba.Jieba() if _rjieba is not None else _PyJieba()
+        self.known: dict[str, int] = {}  # normalised word → weight
+        for entry in words:
+            word, weight = (entry, 1000) if isinstance(entry, str) else entry
+            word = search_text(word).strip()
+            if len(word) < 2 or " " in word:
+                continue
+            self.known[word] = max(self.known.get(word, 0), weight)
+            self._seg.add_word(word, None, None)
+        self.synonyms: dict[str, set[str]] = {}
+        for a, b in synonyms:
+            a, b = search_text(a).strip(), search_text(b).strip()
+            if not a or not b or a == b:
+                continue
+            group = self.synonyms.get(a, {a}) | self.synonyms.get(b, {b})
+            for member in group:
+                self.synonyms[member] = group
+        for word, weight in vocabulary:
+            word = search_text(word).strip()
+            if len(word) >= 2 and has_cjk(word) and word not in self.known:
+                self.known[word] = weight
+        # pinyin → words, and syllable sequence → words (homophones)
+        self.by_pinyin: dict[str, list[str]] = {}
+        self.by_initials: dict[str, list[str]] = {}
+        self.by_syllables: dict[tuple[str, ...], list[str]] = {}
+        for word in self.known:
+            if not _CJK_RUN.fullmatch(word):
+                continue
+            full, initials = pinyin(word)
+            self.by_pinyin.setdefault(full, []).append(word)
+            self.by_initials.setdefault(initials, []).append(word)
+            self.by_syllables.setdefault(syllables(word), []).append(word)
+        tables: list[dict[Any, list[str]]] = [self.by_pinyin, self.by_initials, self.by_syllables]
+        for table in tables:
+            for found in table.values():
+                found.sort(key=lambda w: (-self.known[w], len(w), w))
+                del found[20:]
+
+    # --- documents ---
+
+    def tokens(self, text: str, *, normalised: bool = False) -> list[str]:
+        """Search-mode tokens (words and the dictionary words inside longer ones), no punctuation."""
+        text = text if normalised else search_text(text)
+        return [
+            t
+            for t in self._seg.cut_for_search(text, True)
+            if t not in STOPWORDS and _WORDLIKE.search(t) and not t.isspace()
+        ]
+
+    def index_text(self, text: str, *, normalised: bool = False) -> str:
+        """The field value for the index (tokens separated by spaces; spaces inside tokens dropped)."""
+        return " ".join(t.replace(" ", "") for t in self.tokens(text, normalised=normalised))
+
+    def pinyin_text(self, text: str, *, normalised: bool = False) -> str:
+        """Full pinyin and initials of each Chinese word of ``text`` (titles and place names)."""
+        out: list[str] = []
+        for token in self.tokens(text, normalised=normalised):
+            if len(token) >= 2 and _CJK_RUN.fullmatch(token):
+                full, initials = pinyin(token)
+                out.append(full)
+                out.append(initials)
+        return " ".join(out)
+
+    def words(self, text: str) -> list[str]:
+        """The words of a query (default mode, no stopwords or punctuation); ``text`` is normalised."""
+        return [
+            t.replace(" ", "")
+            for t in self._seg.cut(text, True)
+            if t not in STOPWORDS and _WORDLIKE.search(t) and not t.isspace()
+        ]
+
+    def subwords(self, word: str) -> list[str]:
+        """The dictionary words inside a longer word (what search mode also indexes)."""
+        return [t for t in self._seg.cut_for_search(word, True) if t != word and len(t) >= 2]
+
+    # --- queries ---
+
+    def parse(self, query: str) -> ParsedQuery:
+        text = search_text(query).strip()[:200]
+        parsed = ParsedQuery(text=text)
+        rest = text
+        for quoted in _QUOTED.findall(text):
+            phrase = quoted.strip()
+            words = self.words(phrase)
+            if words:
+                parsed.units.append(Unit(alternatives=[words], phrase=True, text=phrase))
+                parsed.phrases.append(phrase)
+                parsed.highlight.append(phrase)
+        rest = _QUOTED.sub(" ", rest)
+        compact = compact_pinyin(rest) if not parsed.units else None
+        if compact:
+            parsed.pinyin = compact
+            parsed.pinyin_words = self.from_pinyin(compact)
+            parsed.highlight.extend(parsed.pinyin_words)
+            parsed.highlight.append(rest.strip())
+            return parsed
+        for chunk in rest.split():
+            self._parse_chunk(chunk, parsed)
+        return parsed
+
+    def _parse_chunk(self, chunk: str, parsed: ParsedQuery) -> None:
+        # words; runs of words that spell a synonym term (征收 土地 → 征收土地) become one unit
+        words = self.words(chunk)
+        i = 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                term = "".join(words[i : i + size])
+                if term in self.synonyms:
+                    group = sorted(self.synonyms[term], key=lambda t: (t != term, t))
+                    alternatives = [w for w in (self.words(t) for t in group) if w]
+                    parsed.units.append(Unit(alternatives=alternatives, text=term))
+                    parsed.highlight.extend(group)
+                    i += size
+                    break
+            else:
+                parsed.units.append(Unit(alternatives=[[words[i]]], text=words[i]))
+                parsed.highlight.append(words[i])
+                i += 1
+
+    def from_pinyin(self, letters: str) -> list[str]:
+        """Dictionary words whose full pinyin, or else initials, are these letters."""
+        found = self.by_pinyin.get(letters)
+        if found:
+            return list(found[:5])
+        return list(self.by_initials.get(letters, [])[:5])
+
+    def correct(self, query: str) -> str | None:
+        """A homophone correction of the query (征地拆前 → 征地拆迁), or None.
+
+        Inside each run of Chinese characters, the longest spans whose syllables are those of a known
+        word but whose characters are not become that word (the most frequent one).
+        """
+        text = search_text(query).strip()
+        changed = False
+
+        def fix(run: str) -> str:
+            nonlocal changed
+            syl = syllables(run)
+            if len(syl) != len(run):
+                return run
+            out, i = [], 0
+            while i < len(run):
+                for size in range(min(len(run) - i, 8), 1, -1):
+                    span = run[i : i + size]
+                    candidates = self.by_syllables.get(syl[i : i + size])
+                    if not candidates:
+                        continue
+                    if span in candidates or span in self.known:
+                        out.append(span)
+                        i += size
+                        break
+                    if any(c != s for c, s in zip(candidates[0], span, strict=True)):
+                        out.append(candidates[0])
+                        changed = True
+                        i += size
+                        break
+                else:
+                    out.append(run[i])
+                    i += 1
+            return "".join(out)
+
+        corrected = _CJK_RUN.sub(lambda m: fix(m.group()), text)
+        return corrected if changed else None
+
+
+# --- snippets ------------------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def snippet(text: str, terms: Sequence[str], *, width: int = 110) -> str:
+    """An HTML-escaped window of ``text`` around the first term found, every term in ``<mark>``.
+
+    ``text`` is :func:`display_text`; terms are normalised (lower-case). Without a match: the beginning.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter whose lower case has another length
+        text = lowered
+    terms = sorted({t for t in terms if t and not t.isspace()}, key=len, reverse=True)
+    first = -1
+    for term in terms:
+        pos = lowered.find(term)
+        if pos >= 0 and (first < 0 or pos < first):
+            first = pos
+    start = 0 if first < width // 3 else first - width // 3
+    end = min(len(text), start + width)
+    window, low = text[start:end], lowered[start:end]
+    if not terms:
+        marked = _escape(window)
+    else:
+        pattern = re.compile("|".join(re.escape(t) for t in terms))
+        parts, last = [], 0
+        for m in pattern.finditer(low):
+            parts.append(_escape(window[last : m.start()]))
+            parts.append("<mark>" + _escape(window[m.start() : m.end()]) + "</mark>")
+            last = m.end()
+        parts.append(_escape(window[last:]))
+        marked = "".join(parts)
+    marked = " ".join(marked.split())
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(text) else "")

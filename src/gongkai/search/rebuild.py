@@ -1,0 +1,46 @@
+"""Rebuilding the whole index from the database (``gongkai reindex``, the demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.search import documents, engine, outbox
+from gongkai.search.models import IndexOutbox, SearchEntry
+
+
+def reindex(*, progress: Callable[[int], None] | None = None, workers: int | None = None) -> int:
+    """Every public document into a fresh index (searchers see the old one until the single commit) and
+    into the database copy; outbox entries written before the start are then done. Returns the count."""
+    engine.forget_dictionary()
+    norm = engine.normaliser()
+    words, synonyms = engine.dictionary()
+    upto = IndexOutbox.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    keys: list[str] = []
+
+    def batches() -> object:
+        for batch in documents.iterate():
+            with transaction.atomic():
+                for doc in batch:
+                    outbox.save_entry(doc, norm)
+            keys.extend(d.key for d in batch)
+            yield batch
+
+    index = engine.get_index()
+    if index is not None:
+        with index.writer() as writer:
+            assert writer is not None
+            writer.delete_all()
+            writer.bulk(batches(), words=words, synonyms=synonyms, workers=workers or 1, progress=progress)  # type: ignore[arg-type]
+            writer.commit()
+    else:
+        for batch in batches():  # type: ignore[attr-defined]
+            if progress:
+                progress(len(batch))
+    with transaction.atomic():
+        SearchEntry.objects.exclude(key__in=keys).delete() if len(keys) < 50_000 else None
+        IndexOutbox.objects.filter(id__lte=upto, done_at__isnull=True).update(done_at=timezone.now())
+    engine.forget_dictionary()  # the index vocabulary changed
+    return len(keys)
