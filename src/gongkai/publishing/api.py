@@ -253,6 +253,10 @@ def openapi(request: HttpRequest) -> JsonResponse:
         },
         "components": {"schemas": {"Item": ITEM_SCHEMA}},
     }
+    from gongkai.search.views import API_SCHEMA, RESULT_SCHEMA
+
+    schema["paths"].update(API_SCHEMA)  # type: ignore[attr-defined]
+    schema["components"]["schemas"]["SearchResult"] = RESULT_SCHEMA  # type: ignore[index]
     return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
 

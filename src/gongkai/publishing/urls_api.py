@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gongkai.publishing import api
+from gongkai.search import views as search_views
 
 app_name = "api"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("agencies/<str:code>/catalogue/", api.catalogue, name="catalogue"),
     path("items/", api.items, name="items"),
     path("items/<int:pk>/", api.item, name="item"),
+    path("search", search_views.api_search, name="search"),
 ]
