@@ -33,7 +33,7 @@ def test_find_a_repealed_document_and_follow_it_to_its_replacement(province, cle
     page.select_option("#f-status", "repealed")
     page.select_option("#f-topic", "土地管理")
     with page.expect_navigation():
-        page.click("form[role=search] button[type=submit]")
+        page.click("form.normative-filters button[type=submit]")
     assert "status=repealed" in page.url
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(1)
