@@ -31,6 +31,7 @@ hold counts, table names and random storage names only, never row contents.
 from __future__ import annotations
 
 import glob
+import gzip
 import hashlib
 import io
 import json
@@ -415,6 +416,15 @@ def extract(archive: Path, directory: Path, *, progress: bool = False) -> Extrac
     hashes: dict[str, dict[str, Any]] = {}
     manifest_bytes: bytes | None = None
     try:
+        # First pass: the whole gzip stream, so its CRC-32 and length are checked (tarfile stops reading
+        # at the end-of-archive marker, or at a damaged header, without reaching the gzip trailer).
+        with (
+            _bar(progress, desc="校验备份", total=archive.stat().st_size, unit="B", unit_scale=True) as bar,
+            archive.open("rb") as raw,
+            gzip.GzipFile(fileobj=_HashingReader(raw, bar.update), mode="rb") as whole,
+        ):
+            while whole.read(CHUNK):
+                pass
         with (
             _bar(progress, desc="读取备份", total=archive.stat().st_size, unit="B", unit_scale=True) as bar,
             archive.open("rb") as raw,
@@ -484,8 +494,12 @@ def newer_migrations(manifest: dict[str, Any]) -> list[str]:
 
 def in_use() -> dict[str, int]:
     """Rows in the tables that show the configured database is in use (empty dict: safe to restore)."""
-    if connection.vendor == "sqlite" and not Path(str(connection.settings_dict["NAME"])).exists():
-        return {}
+    if (
+        connection.vendor == "sqlite"
+        and not connection.is_in_memory_db()  # type: ignore[attr-defined]
+        and not Path(str(connection.settings_dict["NAME"])).exists()
+    ):
+        return {}  # the file does not exist yet (connecting would create it)
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         found = {}
