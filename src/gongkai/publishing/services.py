@@ -20,6 +20,7 @@ from gongkai.orgs.models import Agency, Role
 from gongkai.publishing import workflow
 from gongkai.publishing.models import CatalogueNode, Item, ItemVersion
 from gongkai.publishing.workflow import Status
+from gongkai.search import outbox as search_outbox
 
 ALLOWED_TAGS = {
     "p",
@@ -114,6 +115,8 @@ def transition(
         raise StaleItem("该信息已被他人修改，请刷新后再操作。")
     before = item.status
     item.refresh_from_db()
+    if to in (Status.PUBLISHED, Status.WITHDRAWN):
+        search_outbox.enqueue(item, "delete" if to == Status.WITHDRAWN else "upsert")
     audit.record(
         by,
         f"item.{verb}",
