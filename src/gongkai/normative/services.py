@@ -34,6 +34,7 @@ from gongkai.normative.models import (
     StatusChange,
 )
 from gongkai.orgs.models import Agency
+from gongkai.search import outbox as search_outbox
 
 EDITABLE_FIELDS = (
     "kind",
@@ -145,6 +146,7 @@ def update(*, document: Document, data: dict[str, Any], by: Any, reason: str = "
     document.save()
     if document.stage == Stage.PUBLISHED:
         refresh_status(document, by=by, reason="有效期调整")
+        search_outbox.enqueue(document)
     diff = sorted(k for k in changes if before[k] != str(getattr(document, k)))
     audit.record(
         by, "normative.update", document, agency=document.agency, reason=reason, data={"fields": diff}
@@ -228,6 +230,7 @@ def publish(
     document.stage = Stage.PUBLISHED
     document.status = document.validity().status_on(published_on)
     document.save()
+    search_outbox.enqueue(document)
     _history(
         document,
         Stage.REGISTERED,
@@ -271,6 +274,7 @@ def refresh_status(
         on = document.effective_on or today
     document.status = new
     document.save(update_fields=["status", "ended_on", "ended_as", "updated_at"])
+    search_outbox.enqueue(document)
     why = reason or {
         Status.IN_FORCE: "施行日期已到，文件生效",
         Status.EXPIRED: "有效期届满，文件失效",
@@ -371,6 +375,7 @@ def _end_or_amend(
         document.ended_on, document.ended_as = on, effect
     document.status = document.validity().status_on(on)
     document.save(update_fields=["status", "ended_on", "ended_as", "amended_on", "updated_at"])
+    search_outbox.enqueue(document)
     _history(document, before, effect, on=on, by=by, reason=reason, related=related, cleanup=cleanup)
     refresh_status(document, today=as_of)  # and on to today (an amended document may have expired since)
 
