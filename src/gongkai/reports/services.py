@@ -21,6 +21,7 @@ from gongkai.core.text import clean_text
 from gongkai.orgs.models import Agency
 from gongkai.reports import counts, formats
 from gongkai.reports.models import AnnualReport, CellEntry, Stage
+from gongkai.search import outbox as search_outbox
 
 
 def current(agency: Agency, year: int) -> AnnualReport | None:
@@ -278,6 +279,7 @@ def publish(*, report: AnnualReport, by: Any) -> AnnualReport:
     report.stage = Stage.PUBLISHED
     report.published_at = timezone.now()
     report.save()
+    search_outbox.enqueue(report)
     audit.record(by, "report.publish", report, agency=report.agency, data={"version": report.version})
     return report
 
