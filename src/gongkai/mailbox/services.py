@@ -26,6 +26,7 @@ from gongkai.mailbox import access, notify, rules
 from gongkai.mailbox.models import Box, BoxKind, Letter, LetterEvent
 from gongkai.mailbox.rules import OPEN, Status
 from gongkai.orgs.models import Agency, Unit, UserKind
+from gongkai.search import outbox as search_outbox
 
 # --- the clock --------------------------------------------------------------------------------------
 
@@ -334,6 +335,7 @@ def letter_publish(
         published=True, published_at=letter.published_at or now, updated_at=timezone.now(), **values
     )
     letter.refresh_from_db()
+    search_outbox.enqueue(letter)
     verb = "publication_edited" if again else "published"
     _event(letter, by, verb, at=now, data={"edited": edited})
     audit.record(by, f"mailbox.letter.{verb}", letter, agency=letter.box.agency, data={"edited": edited})
@@ -349,6 +351,7 @@ def letter_unpublish(*, letter: Letter, reason: str, by: Any) -> Letter:
     text = _text(reason, "撤回理由", max_length=500)
     Letter.objects.filter(pk=letter.pk).update(published=False, published_at=None, updated_at=timezone.now())
     letter.refresh_from_db()
+    search_outbox.enqueue(letter, "delete")
     _event(letter, by, "unpublished", note=text)
     audit.record(by, "mailbox.letter.unpublish", letter, agency=letter.box.agency, reason=text)
     return letter
