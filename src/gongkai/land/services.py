@@ -26,6 +26,7 @@ from gongkai.land.models import (
 from gongkai.orgs.models import Agency
 from gongkai.publishing import services as publishing
 from gongkai.publishing.models import CatalogueNode, Item
+from gongkai.search import outbox as search_outbox
 
 LAND_NODE = "征地信息"
 PARENT_PREFIX = {PlaceLevel.CITY: 2, PlaceLevel.COUNTY: 4, PlaceLevel.TOWNSHIP: 6, PlaceLevel.VILLAGE: 9}
@@ -127,6 +128,7 @@ def project_create(
     if places:
         project.places.set(places)
     _checklist(project)
+    search_outbox.enqueue(project)
     audit.record(by, "land.project_create", project, agency=agency, data={"name": project.name})
     return project
 
@@ -142,6 +144,7 @@ def project_update(
     if places is not None:
         project.places.set(places)
     _checklist(project)
+    search_outbox.enqueue(project, "delete" if project.withheld else "upsert")
     audit.record(by, "land.project_update", project, agency=project.agency, data={"fields": sorted(values)})
     return project
 
