@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -238,16 +238,25 @@ def application_submit_online(
         if existing:
             return existing
     now = timezone.now()
-    application = Application.objects.create(
-        agency=agency,
-        number=_number(agency, timezone.localdate(now)),
-        status=Status.SUBMITTED,
-        channel=clock.Channel.online,
-        submitted_at=now,
-        submission_token=token or None,
-        **_clean(_applicant_snapshot(applicant)),
-        **_clean({k: data[k] for k in REQUEST_FIELDS if k in data}),
-    )
+    try:
+        with transaction.atomic():  # the number and the row together: a twin that loses takes no number
+            application = Application.objects.create(
+                agency=agency,
+                number=_number(agency, timezone.localdate(now)),
+                status=Status.SUBMITTED,
+                channel=clock.Channel.online,
+                submitted_at=now,
+                submission_token=token or None,
+                **_clean(_applicant_snapshot(applicant)),
+                **_clean({k: data[k] for k in REQUEST_FIELDS if k in data}),
+            )
+    except IntegrityError:
+        # The same form arrived twice at the same moment (a double click served by two workers): the
+        # twin committed first, so the unique token refused this one. Return the twin's application.
+        twin = Application.objects.filter(submission_token=token, account=applicant.account).first()
+        if not token or twin is None:
+            raise
+        return twin
     _record(application, applicant.account, "submitted", to_status=Status.SUBMITTED, reason="网上提交申请")
     notify.applicant(
         application,
