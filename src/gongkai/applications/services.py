@@ -901,8 +901,12 @@ def text_similarity(a: str, b: str) -> float:
 # --- attachments ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def attach(*, application: Application, upload: Any, kind: str, by: Any) -> Any:
-    """Store an uploaded file (checked by content and size) under a random name; recorded on the case."""
+    """Store an uploaded file (checked by content and size) under a random name; recorded on the case.
+
+    One transaction for the row and its case event; the file is stored first (a row never refers to a
+    missing file) and removed again if the row or the event cannot be written."""
     from django.core.files.base import ContentFile
 
     from gongkai.applications.models import Attachment, AttachmentKind
@@ -924,8 +928,11 @@ def attach(*, application: Application, upload: Any, kind: str, by: Any) -> Any:
     attachment.file.save(
         uploads.storage_name(str(application.public_id), ext), ContentFile(upload.read()), save=False
     )
-    attachment.save()
-    _record(
-        application, by, "attached", reason=f"{kind.label}：{name}", visible=kind != AttachmentKind.DISCLOSED
-    )
+    try:
+        attachment.save()
+        visible = kind != AttachmentKind.DISCLOSED
+        _record(application, by, "attached", reason=f"{kind.label}：{name}", visible=visible)
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
