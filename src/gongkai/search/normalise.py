@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover - opencc is a dependency; without it tra
 _KEEP = set("，。：；？！（）")
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _KEEP}
 _WIDTH[0x3000] = 0x20  # ideographic space
+_WIDE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH) + "]+")
 # Compatibility characters NFKC may safely fold: number forms, enclosed alphanumerics (①), enclosed CJK and
 # CJK compatibility (㎡, ㈠), CJK compatibility ideographs, small form variants.
 _COMPAT = re.compile("[\u2150-\u218f\u2460-\u24ff\u3200-\u33ff\uf900-\ufaff\ufe50-\ufe6f]")
@@ -57,6 +58,7 @@ _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PINYIN_QUERY = re.compile(r"^[a-z][a-z' ]*$")
 _QUOTED = re.compile(r"[\"“”「」『』]([^\"“”「」『』]+)[\"“”「」『』]")
 
+_PUNCT = " \t\n，。、；：？！“”‘’（）《》〈〉【】〔〕…—·,.;:?!\"'()[]{}<>/\\|-_+=*&^%$#@~`"
 STOPWORDS = frozenset(
     [
         "的",
@@ -83,20 +85,34 @@ STOPWORDS = frozenset(
 )
 
 
+_DROP = STOPWORDS | frozenset(_PUNCT)
+
+
 def to_simplified(text: str) -> str:
     return _T2S.convert(text) if _T2S is not None and text else text
 
 
 def half_width(text: str) -> str:
-    text = text.translate(_WIDTH)
+    if _WIDE.search(text):  # translate only the runs that need it (translate is slow on CJK text)
+        text = _WIDE.sub(lambda m: m.group().translate(_WIDTH), text)
     if _COMPAT.search(text):
         text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\r]")
+
+
+def _clean(text: str) -> str:
+    # clean_text, skipped when it would change nothing (NFC on Chinese text is slow; the check is not)
+    if unicodedata.is_normalized("NFC", text) and not _UNSAFE.search(text):
+        return text
+    return clean_text(text)
+
+
 def display_text(text: str) -> str:
     """Cleaned, simplified, half-width: the text snippets are cut from."""
-    return half_width(to_simplified(clean_text(text)))
+    return half_width(to_simplified(_clean(text)))
 
 
 def search_text(text: str) -> str:
@@ -258,15 +274,13 @@ class Normaliser:
     def tokens(self, text: str, *, normalised: bool = False) -> list[str]:
         """Search-mode tokens (words and the dictionary words inside longer ones), no punctuation."""
         text = text if normalised else search_text(text)
-        return [
-            t
-            for t in self._seg.cut_for_search(text, True)
-            if t not in STOPWORDS and _WORDLIKE.search(t) and not t.isspace()
-        ]
+        return [t for t in self._seg.cut_for_search(text, False) if t not in _DROP and _WORDLIKE.search(t)]
 
     def index_text(self, text: str, *, normalised: bool = False) -> str:
         """The field value for the index (tokens separated by spaces; spaces inside tokens dropped)."""
-        return " ".join(t.replace(" ", "") for t in self.tokens(text, normalised=normalised))
+        text = text if normalised else search_text(text)
+        # punctuation and stopwords out by a set lookup; what is left of non-words is harmless in the index
+        return " ".join([t for t in self._seg.cut_for_search(text, False) if t not in _DROP])
 
     def pinyin_text(self, text: str, *, normalised: bool = False) -> str:
         """Full pinyin and initials of each Chinese word of ``text`` (titles and place names)."""
@@ -282,13 +296,13 @@ class Normaliser:
         """The words of a query (default mode, no stopwords or punctuation); ``text`` is normalised."""
         return [
             t.replace(" ", "")
-            for t in self._seg.cut(text, True)
+            for t in self._seg.cut(text, False)
             if t not in STOPWORDS and _WORDLIKE.search(t) and not t.isspace()
         ]
 
     def subwords(self, word: str) -> list[str]:
         """The dictionary words inside a longer word (what search mode also indexes)."""
-        return [t for t in self._seg.cut_for_search(word, True) if t != word and len(t) >= 2]
+        return [t for t in self._seg.cut_for_search(word, False) if t != word and len(t) >= 2]
 
     # --- queries ---
 
