@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from stdnum.cn import ric, uscc
 
-from gongkai.orgs import services
+from gongkai.orgs import services, twofactor
 from gongkai.orgs.models import (
     Agency,
     Applicant,
@@ -21,6 +22,11 @@ from gongkai.orgs.models import (
 )
 
 DEMO_PASSWORD = "gongkai-demo"
+# DEMO ONLY. Heads and administrators must use two-factor authentication; so that a reviewer can log in
+# to the demonstration as one, the demo gives them a confirmed TOTP device with this fixed, published
+# secret (add it to any authenticator app, or print the current code with `gongkai twofactor demo-code`).
+# Never in production: the demo refuses to create these devices when GONGKAI_PRODUCTION is set.
+DEMO_TOTP_SECRET = "GONGKAIDEMOTOTPSECRETONLYFORDEMO"
 
 PROVINCE = {
     "code": "430S00",
@@ -243,7 +249,12 @@ def load(out: Any) -> list[tuple[str, str, str]]:
         services.membership_grant(
             user=user, agency=agency, role=role, unit=unit if role == Role.OFFICER else None
         )
-        accounts.append((username, agency.short_name, str(Role(role).label)))
+        label = str(Role(role).label)
+        if role in twofactor.REQUIRED_ROLES and not settings.GONGKAI_PRODUCTION:
+            if twofactor.device_for(user) is None:
+                twofactor.install_device(user, DEMO_TOTP_SECRET)
+            label += " · 两步验证（演示密钥）"
+        accounts.append((username, agency.short_name, label))
 
     for username, display, identities in APPLICANTS:
         account, created = User.objects.get_or_create(
@@ -256,6 +267,14 @@ def load(out: Any) -> list[tuple[str, str, str]]:
             if not Applicant.objects.filter(account=account, name=data["name"]).exists():
                 services.applicant_save(account=account, data=dict(data))
         accounts.append((username, "公众用户", display))
+    if settings.GONGKAI_PRODUCTION:
+        out.write("负责人和系统管理员首次登录后须绑定身份验证器（两步验证）。")
+    else:
+        out.write(
+            "负责人和系统管理员须两步验证。演示专用密钥（切勿用于生产）："
+            f"{DEMO_TOTP_SECRET}；登录时输入密码后，再输入身份验证器中的验证码，"
+            "或运行 `gongkai twofactor demo-code` 显示的当前验证码。"
+        )
     out.write(
         f"机关 {Agency.objects.count()} 个，处室 {Unit.objects.count()} 个，"
         f"岗位 {Membership.objects.count()} 个，申请人 {Applicant.objects.count()} 个。"

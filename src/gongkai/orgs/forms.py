@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.orgs import services
+from gongkai.orgs import services, throttle
 from gongkai.orgs.models import ID_TYPE_CHOICES, Applicant, ApplicantKind, OrganisationKind, UserKind
 
 
@@ -15,6 +15,9 @@ class KindAuthenticationForm(AuthenticationForm):
     """Log in only accounts of one kind: the staff login refuses public accounts and vice versa.
 
     The refusal reads exactly like a wrong password, so the form does not reveal which accounts exist.
+    Attempts are throttled per (client address, user name) and per address (:mod:`gongkai.orgs.throttle`):
+    a throttled attempt is refused before the password is checked, with the time to try again; every
+    failure is recorded in the audit trail (ids only).
     """
 
     kind: str = UserKind.APPLICANT
@@ -23,6 +26,23 @@ class KindAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.kind != self.kind:
             raise self.get_invalid_login_error()
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.cleaned_data.get("username") or "").strip()
+        password = self.cleaned_data.get("password")
+        if self.request is None or not username or not password:
+            return super().clean()
+        until = throttle.blocked_until(self.request, username)
+        if until is not None:
+            raise ValidationError(throttle.message(until), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            reached = throttle.failed(self.request, username)
+            services.record_login_failure(self.request, username, step="password", throttled=reached)
+            raise
+        throttle.succeeded(self.request, username)
+        return cleaned
 
 
 class StaffAuthenticationForm(KindAuthenticationForm):
@@ -113,5 +133,34 @@ class VerifyForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         error_messages={"invalid": _("验证码为 6 位数字。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class SecondStepForm(forms.Form):
+    """The second step of the staff login: a code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码或恢复码"),
+        max_length=20,
+        help_text=_("输入身份验证器应用显示的 6 位验证码；手机丢失时可输入一个恢复码（每个只能用一次）。"),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "text",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.RegexField(
+        label=_("验证码"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("验证码为 6 位数字。")},
+        help_text=_("输入应用中显示的 6 位验证码，确认绑定成功。"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

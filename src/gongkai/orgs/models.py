@@ -319,3 +319,41 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.sent_to} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TOTPDevice(models.Model):
+    """A staff member's authenticator app (RFC 6238 TOTP): the second step of the staff login.
+
+    The shared secret is encrypted at rest like personal data. ``last_step`` is the last 30-second time
+    step whose code was accepted, so a code is never accepted twice (replay). Unconfirmed devices are
+    enrolments in progress: they count for nothing until a code from the app confirms them.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField(_("密钥"))
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("两步验证设备")
+        verbose_name_plural = _("两步验证设备")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for the second step when the authenticator app is lost (stored as a keyed hash)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"recovery {self.user_id} {'used' if self.used_at else 'unused'}"

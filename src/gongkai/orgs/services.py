@@ -224,3 +224,31 @@ def account_verify(*, username: str, code: str) -> User:
         user.save(update_fields=["is_active"])
         audit.record(user, "account.verified", user, data={"channel": record.sent_to})
     return user
+
+
+# --- logins: audit entries (ids only: no passwords, no user names typed, no clear addresses) ----------
+
+
+def _login_data(request: Any, **extra: Any) -> dict[str, Any]:
+    from gongkai.orgs.throttle import client_ip, ip_digest
+
+    return {"ip": ip_digest(client_ip(request)), **extra}
+
+
+def record_login(request: Any, user: User, *, via: str) -> None:
+    """A successful login (``via``: password, totp, recovery)."""
+    audit.record(user, "auth.login", user, data=_login_data(request, kind=user.kind, via=via))
+
+
+def record_login_failure(
+    request: Any, username: str, *, step: str, throttled: list[str] | None = None
+) -> None:
+    """A failed attempt at ``step`` (password, otp, verify). The object is the account when the name is
+    one; otherwise the audit chain head (the name typed may be a mistyped password: it is not kept)."""
+    user = User.objects.filter(username=username).first() if username else None
+    data = _login_data(request, step=step, account=user.pk if user else None)
+    audit.record(None, "auth.login_failed", user or audit.chain_head(), data=data)
+    if throttled:
+        audit.record(
+            None, "auth.throttled", user or audit.chain_head(), data={**data, "limits": sorted(throttled)}
+        )

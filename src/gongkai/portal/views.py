@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core.statute import chinese_numeral
-from gongkai.orgs import policy, services
+from gongkai.orgs import policy, services, throttle
 from gongkai.orgs.forms import ApplicantAuthenticationForm, ApplicantForm, RegisterForm, VerifyForm
 from gongkai.orgs.models import Agency, Applicant, Level, Unit, User, UserKind
 
@@ -64,11 +66,14 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def proactive(request: HttpRequest, code: str) -> HttpResponse:
-    from gongkai.publishing.selectors import catalogue_with_counts, public_items
+    from gongkai.publishing import catalogue
+    from gongkai.publishing.selectors import public_items
 
     agency = _agency(code)
+    # The whole tree in reading order (one query), each entry with its standard catalogue fields.
     nodes = [
-        (chinese_numeral(n.art20_item) if n.art20_item else "", n) for n in catalogue_with_counts(agency)
+        (chinese_numeral(n.art20_item) if n.art20_item else "", n)
+        for n in catalogue.flatten(catalogue.tree(agency))
     ]
     latest = public_items(agency).order_by("-first_published_at")[:10]
     return _column(request, code, "proactive", "portal/proactive.html", nodes=nodes, latest=latest)
@@ -87,9 +92,16 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class ApplicantLoginView(LoginView):
+    """The public login: throttled per (client address, account) and per address (see the form)."""
+
     template_name = "portal/login.html"
     authentication_form = ApplicantAuthenticationForm
     redirect_authenticated_user = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_login(self.request, form.get_user(), via="password")
+        return response
 
 
 @require_POST
@@ -168,15 +180,25 @@ def verify(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.messages[0])
         return redirect("portal:verify")
     if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        until = throttle.blocked_until(request, username, scope="verify")
         try:
-            user = services.account_verify(
-                username=form.cleaned_data["username"], code=form.cleaned_data["code"]
-            )
+            if until is not None:
+                raise ValidationError(throttle.message(until))
+            try:
+                user = services.account_verify(username=username, code=form.cleaned_data["code"])
+            except ValidationError:
+                reached = throttle.failed(request, username, scope="verify")
+                services.record_login_failure(request, username, step="verify", throttled=reached)
+                raise
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
+            for field, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            throttle.succeeded(request, username, scope="verify")
             request.session.pop("gongkai_verify", None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("账户已验证。请登记申请人信息后提交申请。"))

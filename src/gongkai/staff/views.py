@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db.models import Count
@@ -14,14 +16,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongkai.core import calendar as workcal
 from gongkai.core.models import CalendarYear
 from gongkai.core.schedule import format_lines
-from gongkai.orgs import policy
-from gongkai.orgs.forms import StaffAuthenticationForm
+from gongkai.orgs import policy, services, throttle, twofactor
+from gongkai.orgs.forms import EnrolForm, SecondStepForm, StaffAuthenticationForm
 from gongkai.orgs.models import Agency, Membership, Unit, User, UserKind
 from gongkai.staff.forms import CalendarYearForm
 
@@ -42,11 +47,120 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
 
 
 class StaffLoginView(LoginView):
+    """Step one: user name and password (throttled, see :mod:`gongkai.orgs.throttle`).
+
+    A user with an authenticator app is not logged in yet: the login waits (5 minutes) for the code on
+    the second step. A head or administrator without one is logged in and sent to enrolment, where the
+    middleware keeps them until enrolled. Everyone else is logged in.
+    """
+
     template_name = "staff/login.html"
     authentication_form = StaffAuthenticationForm
 
     def get_default_redirect_url(self) -> str:
         return "/staff/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if twofactor.device_for(user) is not None:
+            self.request.session[twofactor.PENDING] = {
+                "user": user.pk,
+                "at": time.time(),
+                "next": self.get_success_url(),
+                "backend": user.backend,
+            }
+            return redirect("staff:login_otp")
+        auth_login(self.request, user)
+        if twofactor.required_for(user):
+            self.request.session[twofactor.STATE] = "enrol"
+            self.request.session[ENROL_NEXT] = self.get_success_url()
+            services.record_login(self.request, user, via="password")
+            messages.warning(
+                self.request, _("您的岗位须启用两步验证。请先绑定身份验证器，完成后即可继续使用。")
+            )
+            return redirect("staff:enrol")
+        services.record_login(self.request, user, via="password")
+        return redirect(self.get_success_url())
+
+
+ENROL_NEXT = "gongkai_2fa_next"
+
+
+@never_cache
+def login_otp(request: HttpRequest) -> HttpResponse:
+    """Step two: a code from the authenticator app or a recovery code (throttled like the password)."""
+    pending: dict[str, Any] = request.session.get(twofactor.PENDING) or {}
+    user = User.objects.filter(pk=int(pending.get("user") or 0), kind=UserKind.STAFF, is_active=True).first()
+    if user is None or time.time() - float(pending.get("at", 0)) > twofactor.PENDING_SECONDS:
+        request.session.pop(twofactor.PENDING, None)
+        if request.method == "POST" or pending:
+            messages.info(request, _("登录已超时，请重新输入用户名和密码。"))
+        return redirect("staff:login")
+    form = SecondStepForm(request.POST or None)
+    key = f"user:{user.pk}"
+    if request.method == "POST" and form.is_valid():
+        until = throttle.blocked_until(request, key, scope="otp")
+        if until is not None:
+            form.add_error(None, throttle.message(until))
+        else:
+            via = twofactor.verify_second_step(user, form.cleaned_data["code"])
+            if via is None:
+                reached = throttle.failed(request, key, scope="otp")
+                services.record_login_failure(request, user.username, step="otp", throttled=reached)
+                form.add_error("code", _("验证码不正确或已使用，请重新输入。"))
+            else:
+                throttle.succeeded(request, key, scope="otp")
+                request.session.pop(twofactor.PENDING, None)
+                auth_login(request, user, backend=pending.get("backend"))
+                request.session[twofactor.STATE] = "ok"
+                services.record_login(request, user, via=via)
+                if via == "recovery":
+                    left = user.recovery_codes.filter(used_at__isnull=True).count()
+                    messages.warning(
+                        request,
+                        _("您使用了一个恢复码，还剩 %(n)d 个。如手机已丢失，请联系系统管理员重置两步验证。")
+                        % {"n": left},
+                    )
+                target = str(pending.get("next") or "/staff/")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                    target = "/staff/"
+                return redirect(target)
+    return render(request, "staff/login_otp.html", {"form": form})
+
+
+@never_cache
+@staff_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    """Bind an authenticator app: QR code (SVG made here) and the secret, confirmed by a code."""
+    user = cast(User, request.user)
+    if twofactor.device_for(user) is not None:
+        if request.session.get(twofactor.STATE) != "ok":  # enrolled elsewhere meanwhile: log in again
+            logout(request)
+            return redirect("staff:login")
+        return render(request, "staff/enrol.html", {"enrolled": True})
+    device = twofactor.start_enrolment(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])
+        if codes is None:
+            form.add_error("code", _("验证码不正确，请确认手机时间准确后输入应用中最新的验证码。"))
+        else:
+            request.session[twofactor.STATE] = "ok"
+            next_url = request.session.pop(ENROL_NEXT, None) or "/staff/"
+            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                next_url = "/staff/"
+            return render(request, "staff/enrol_done.html", {"codes": codes, "next_url": next_url})
+    uri = twofactor.provisioning_uri(device)
+    return render(
+        request,
+        "staff/enrol.html",
+        {
+            "form": form,
+            "qr": mark_safe(twofactor.qr_svg(uri, title=_("两步验证二维码"))),  # noqa: S308 - segno's own SVG
+            "secret": twofactor.grouped(device.secret),
+            "required": twofactor.required_for(user),
+        },
+    )
 
 
 @require_POST

@@ -1,0 +1,173 @@
+"""Login throttling that an attacker cannot turn against the account holder.
+
+Failed attempts are counted in the cache (Redis in production, so every worker sees the same counts)
+in fixed windows of ``GONGKAI_LOGIN_WINDOW_MINUTES`` (15):
+
+- per (client address, user name): after ``GONGKAI_LOGIN_FAILURES_PER_PAIR`` (5) failures that pair
+  is refused until the window ends — guessing one account's password from one address;
+- per client address: after ``GONGKAI_LOGIN_FAILURES_PER_ADDRESS`` (50) failures, whatever the names —
+  one address trying many accounts (password spraying).
+
+An account is never locked by its user name alone: whoever attacks from elsewhere blocks only their own
+addresses, and the holder, from their own address, logs in as usual. Refused attempts are not checked
+against the password (the answer would otherwise still be an oracle) and read the same whether or not
+the account exists. A successful login clears its pair's count.
+
+Entering a registration code (``verify``) allows three times the pair limit: each code already allows
+five tries, and a person who mistyped may ask for a new code. The second step of the staff login (a TOTP
+or recovery code) is additionally limited per account (``PER_ACCOUNT_SECOND_STEP``): only someone who
+already has the password can trip that limit.
+
+The client address is ``REMOTE_ADDR``, unless that is one of ``GONGKAI_TRUSTED_PROXIES`` (addresses or
+networks): then ``X-Forwarded-For`` is read from the right, skipping trusted proxies, and the first
+address not trusted is the client's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("gongkai.access")
+
+PER_ACCOUNT_SECOND_STEP = 10
+VERIFY_FACTOR = 3
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@cache
+def _trusted(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _is_trusted(address: str) -> bool:
+    networks = _trusted(tuple(settings.GONGKAI_TRUSTED_PROXIES))
+    if not networks:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
+    remote = (request.META.get("REMOTE_ADDR") or "").strip()
+    if not _is_trusted(remote):
+        return remote or "unknown"
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if not _is_trusted(address):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return remote  # a forged, unparseable entry: count against the proxy's view
+    return remote
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _normal(username: str) -> str:
+    return username.strip().lower()
+
+
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    limit: int
+
+
+def _limits(scope: str, ip: str, username: str) -> list[Limit]:
+    per_pair = settings.GONGKAI_LOGIN_FAILURES_PER_PAIR
+    if scope == "verify":  # each code already allows 5 tries; this bounds the tries across resent codes
+        per_pair *= VERIFY_FACTOR
+    limits = [
+        Limit(f"gk:throttle:{scope}:pair:{_digest(ip, _normal(username))}", per_pair),
+        Limit(f"gk:throttle:{scope}:ip:{_digest(ip)}", settings.GONGKAI_LOGIN_FAILURES_PER_ADDRESS),
+    ]
+    if scope == "otp":  # username is the account's id here: the password is already known
+        limits.append(
+            Limit(f"gk:throttle:{scope}:account:{_digest(_normal(username))}", PER_ACCOUNT_SECOND_STEP)
+        )
+    return limits
+
+
+def _window() -> int:
+    return max(60, settings.GONGKAI_LOGIN_WINDOW_MINUTES * 60)
+
+
+def blocked_until(request: HttpRequest, username: str, scope: str = "login") -> datetime | None:
+    """When the attempts of this client for this name may resume, or None if they may now."""
+    ip = client_ip(request)
+    limits = _limits(scope, ip, username)
+    values: dict[str, Any] = django_cache.get_many([k for lim in limits for k in (lim.key, lim.key + ":t")])
+    ends = [
+        float(values.get(lim.key + ":t") or time.time() + _window())
+        for lim in limits
+        if int(values.get(lim.key) or 0) >= lim.limit
+    ]
+    if not ends:
+        return None
+    return datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone())
+
+
+def _hit(key: str) -> int:
+    window = _window()
+    django_cache.add(key + ":t", time.time() + window, window)
+    django_cache.add(key, 0, window)
+    try:
+        return int(django_cache.incr(key))
+    except ValueError:  # expired between add and incr
+        django_cache.set(key, 1, window)
+        return 1
+
+
+def failed(request: HttpRequest, username: str, scope: str = "login") -> list[str]:
+    """Count a failed attempt; returns the limits ("pair", "ip", "account") it has just reached."""
+    ip = client_ip(request)
+    reached = []
+    for lim in _limits(scope, ip, username):
+        if _hit(lim.key) == lim.limit:
+            reached.append(lim.key.split(":")[3])
+    if reached:
+        log.warning("login throttled: scope=%s limits=%s ip=%s", scope, ",".join(reached), ip_digest(ip))
+    return reached
+
+
+def succeeded(request: HttpRequest, username: str, scope: str = "login") -> None:
+    """A successful attempt clears its pair's count (the address's count stays: spraying goes on)."""
+    django_cache.delete_many(
+        [k for lim in _limits(scope, client_ip(request), username)[:1] for k in (lim.key, lim.key + ":t")]
+    )
+
+
+def message(until: datetime) -> str:
+    """The refusal, in Chinese, with the time (Beijing) when to try again."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _("登录尝试次数过多，请于 %(time)s（约 %(minutes)d 分钟后）再试。") % {
+        "time": timezone.localtime(until).strftime("%H:%M"),
+        "minutes": minutes,
+    }
+
+
+def ip_digest(ip: str) -> str:
+    """An address as it may appear in logs and the audit trail: a keyed hash, so equal addresses match."""
+    from gongkai.core.crypto import lookup_hash
+
+    return lookup_hash(f"ip:{ip}")[:16]
