@@ -17,6 +17,9 @@ Environment variables
     GONGKAI_DEFAULT_FROM_EMAIL
     GONGKAI_MEDIA_ROOT, GONGKAI_STATIC_ROOT, GONGKAI_DATA_DIR
     GONGKAI_SECURE_SSL_REDIRECT  "0" to disable the HTTPS redirect behind a TLS-terminating proxy
+    GONGKAI_CACHE_URL / REDIS_URL  redis://host:6379/0 for the shared cache (default: local memory)
+    GONGKAI_TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is believed
+    GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.core.sessions.StaffSessionTimeoutMiddleware",
+    "gongkai.orgs.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,6 +132,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache (login throttling counters among others): local memory in development and tests; in production
+# Redis through django's built-in RedisCache, shared by every worker (a system check warns without it).
+_cache_url = os.environ.get("GONGKAI_CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}
+    )
+}
+
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
@@ -138,6 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongkai.orgs.passwords.PersonalDataPasswordValidator"},
 ]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:account"
@@ -206,6 +223,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("GONGKAI_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", True)
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy: no inline scripts; every script is a static file.
 SECURE_CSP = {
@@ -243,3 +262,10 @@ GONGKAI_FIELD_KEYS = env_list("GONGKAI_FIELD_KEYS", "")
 GONGKAI_LOOKUP_KEY = os.environ.get("GONGKAI_LOOKUP_KEY", "")
 GONGKAI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGKAI_AUDIT_RETENTION_DAYS", "365"))  # >= 183
 GONGKAI_SITE_NAME = _("政府信息公开平台")
+# Accounts (docs/security.md "Accounts"): login throttling per (client address, user name) and per address.
+GONGKAI_TRUSTED_PROXIES = env_list("GONGKAI_TRUSTED_PROXIES", "")
+GONGKAI_LOGIN_WINDOW_MINUTES = int(os.environ.get("GONGKAI_LOGIN_WINDOW_MINUTES", "15"))
+GONGKAI_LOGIN_FAILURES_PER_PAIR = int(os.environ.get("GONGKAI_LOGIN_FAILURES_PER_PAIR", "5"))
+GONGKAI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("GONGKAI_LOGIN_FAILURES_PER_ADDRESS", "50"))
+GONGKAI_STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("GONGKAI_STAFF_SESSION_IDLE_MINUTES", "30"))
+GONGKAI_STAFF_SESSION_MAX_HOURS = int(os.environ.get("GONGKAI_STAFF_SESSION_MAX_HOURS", "12"))
