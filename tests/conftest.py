@@ -22,6 +22,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Login-throttle counts (and anything else cached) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # key, code, full name, short name, level, parent key, division code, division name
 TREE = [
     ("province", "430S00", "湖南省自然资源厅", "省厅", Level.PROVINCE, None, "430000", "湖南省"),

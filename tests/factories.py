@@ -84,3 +84,14 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(lambda n: resident_id(f"430121196803{n % 28 + 1:02d}003"))
     phone = "13800000000"
     address = "湖南省长沙县黄花镇某村12号"
+
+
+def totp_device(user: User) -> str:
+    """Give a staff member a confirmed authenticator (two-factor); returns the secret to compute codes."""
+    import pyotp
+
+    from gongkai.orgs import twofactor
+
+    secret = pyotp.random_base32(32)
+    twofactor.install_device(user, secret)
+    return secret

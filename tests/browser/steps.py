@@ -76,12 +76,22 @@ def new_page(browser: Browser, base: str) -> Page:
     return page
 
 
-def log_in(page: Page, path: str, account_label: str, username: str, *, landing: str) -> None:
+def log_in(
+    page: Page, path: str, account_label: str, username: str, *, landing: str, totp: str | None = None
+) -> None:
+    """Log in with the password; with ``totp`` (the secret of the user's authenticator, see
+    ``tests.factories.totp_device``) also pass the second step with the current code."""
     page.goto(page.base + path)  # type: ignore[attr-defined]
     main = page.get_by_role("main")
     main.get_by_label(account_label).fill(username)
     main.get_by_label("密码").fill(PASSWORD)
     main.get_by_role("button", name="登录").click()
+    if totp is not None:
+        import pyotp
+
+        page.wait_for_url("**/staff/login/otp/")
+        main.get_by_label("验证码或恢复码").fill(pyotp.TOTP(totp).now())
+        main.get_by_role("button", name="验证并登录").click()
     page.wait_for_url(landing)
 
 

@@ -29,7 +29,7 @@ from tests.browser.steps import (
     pdf_first_page_png,
     pdf_text,
 )
-from tests.factories import UnitFactory, applicant_account, resident_id, staff
+from tests.factories import UnitFactory, applicant_account, resident_id, staff, totp_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +65,7 @@ def test_application_from_online_form_to_reply_letter(tree, page, browser, live_
     clerk = staff(province, Role.CLERK)
     officer = staff(province, Role.OFFICER, unit=unit)
     head = staff(province, Role.HEAD)
+    head_totp = totp_device(head)  # heads must use two-factor authentication
     shot = Shots("application-flow")
     axe: dict[str, list[str]] = {}
     pages = [page]
@@ -184,7 +185,7 @@ def test_application_from_online_form_to_reply_letter(tree, page, browser, live_
         page = new_page(browser, live_server.url)
         pages.append(page)
         head_watch = Watch(page, probe_image)
-        log_in(page, "/staff/login/", "用户名", head.username, landing=STAFF_HOME)
+        log_in(page, "/staff/login/", "用户名", head.username, landing=STAFF_HOME, totp=head_totp)
         page.goto(page.base + f"/staff/applications/{application.public_id}/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("答复待审批")
         letter = page.get_by_role("link", name="政府信息公开申请答复告知书（PDF）")

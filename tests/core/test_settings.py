@@ -31,6 +31,7 @@ PRODUCTION = {
     "GONGKAI_FIELD_KEYS": Fernet.generate_key().decode(),
     "GONGKAI_LOOKUP_KEY": "l" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "GONGKAI_EMAIL_HOST": "smtp.example.gov.cn",
+    "GONGKAI_CACHE_URL": "redis://127.0.0.1:6379/0",  # the login throttle needs a shared cache
 }
 
 
@@ -75,3 +76,63 @@ def test_every_management_command_is_a_gongkai_subcommand() -> None:
     assert result.returncode == 0, result.stderr
     for command in ("migrate", "createsuperuser", "demo", "generate_field_key"):
         assert command in result.stdout
+
+
+def test_production_without_shared_cache_warns(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "GONGKAI_CACHE_URL"}
+    result = run_gongkai(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**env, "GONGKAI_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"},
+    )
+    assert result.returncode != 0
+    assert "gongkai.W101" in result.stderr + result.stdout
+
+
+PRINT_SECURITY = """
+from django.conf import settings as s
+print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY)
+print(s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)
+print(s.LANGUAGE_COOKIE_SECURE, s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF)
+print(s.SECURE_CSP["script-src"], s.SECURE_CSP["object-src"], s.SECURE_CSP["frame-ancestors"])
+print(s.CACHES["default"]["BACKEND"])
+m = s.MIDDLEWARE
+print(
+    "django.middleware.csrf.CsrfViewMiddleware" in m,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware" in m,
+)
+print(s.GONGKAI_STAFF_SESSION_IDLE_MINUTES, s.GONGKAI_STAFF_SESSION_MAX_HOURS, s.GONGKAI_TRUSTED_PROXIES)
+"""
+
+
+def test_production_security_settings(tmp_path: Path) -> None:
+    """Cookies HTTPS-only, HSTS a year with subdomains, CSP without inline scripts, CSRF on, shared cache."""
+    result = run_gongkai(
+        "shell",
+        "-c",
+        PRINT_SECURITY,
+        env={
+            **PRODUCTION,
+            "GONGKAI_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "GONGKAI_TRUSTED_PROXIES": "10.0.0.0/8",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-7:] == [
+        "True True True True",
+        "True True True",
+        "True DENY True",
+        "[\"'self'\"] [\"'none'\"] [\"'none'\"]",
+        "django.core.cache.backends.redis.RedisCache",
+        "True True",
+        "30 12 ['10.0.0.0/8']",
+    ]
+
+
+def test_development_uses_a_local_memory_cache() -> None:
+    from django.conf import settings
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
