@@ -18,6 +18,9 @@ def test_demo_reports() -> None:
     orgs_demo.load(StringIO())
     demo.load(StringIO())
     demo.load(StringIO())  # idempotent
+    from gongkai.reports.models import AnnualReport
+
+    assert AnnualReport.objects.count() == 4  # 2020, 2021, 2025 of the province; 2025 of 长沙
     province = Agency.objects.get(code="430S00")
     r2020, r2021 = services.published(province, 2020), services.published(province, 2021)
     assert r2020 is not None and r2021 is not None

@@ -9,6 +9,7 @@ freezes the whole report (figures, checks, text) as JSON; the published version 
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -265,8 +266,9 @@ def review(*, report: AnnualReport, by: Any) -> AnnualReport:
 
 
 @transaction.atomic
-def publish(*, report: AnnualReport, by: Any) -> AnnualReport:
-    """Freeze and publish. The figures, the checks and the text are kept as they are now."""
+def publish(*, report: AnnualReport, by: Any, at: datetime | None = None) -> AnnualReport:
+    """Freeze and publish. The figures, the checks and the text are kept as they are now. ``at`` records
+    a publication that happened before the report was entered here (e.g. a migrated report)."""
     report = _editable(report)
     if report.stage != Stage.REVIEWED:
         raise ValidationError("年度报告须经审核后发布。")
@@ -274,13 +276,22 @@ def publish(*, report: AnnualReport, by: Any) -> AnnualReport:
     if failing:
         raise ValidationError("校验未通过，请修正或说明：" + "；".join(c.message for c in failing))
     snapshot = to_json(report)
+    report.stage = Stage.PUBLISHED
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ValidationError("发布时间不能晚于现在。")
+    report.published_at = at or now
     snapshot["extras"] = extras(report)
     report.snapshot = snapshot
-    report.stage = Stage.PUBLISHED
-    report.published_at = timezone.now()
     report.save()
     search_outbox.enqueue(report)
-    audit.record(by, "report.publish", report, agency=report.agency, data={"version": report.version})
+    audit.record(
+        by,
+        "report.publish",
+        report,
+        agency=report.agency,
+        data={"version": report.version, "published_at": report.published_at.isoformat()},
+    )
     return report
 
 
