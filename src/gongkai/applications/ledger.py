@@ -245,49 +245,10 @@ def _header_key(text: str) -> str | None:
 
 
 def _to_dicts(table: list[list[str]]) -> list[dict[str, str]]:
-    from openpyxl.utils import get_column_letter
-
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise LedgerError("文件中没有数据：第 1 行应为表头。")
-    header, body = table[0], table[1:]
-    keys: list[str | None] = []
-    unknown: list[str] = []
-    seen: dict[str, str] = {}
-    for text in header:
-        if not text:
-            keys.append(None)
-            continue
-        key = _header_key(text)
-        if key is None:
-            unknown.append(text)
-        elif key in seen:
-            raise LedgerError(f"表头“{text}”与“{seen[key]}”重复。")
-        else:
-            seen[key] = text
-        keys.append(key)
-    if unknown:
-        raise LedgerError(
-            f"未知的表头：{'、'.join(unknown)}。第 1 行必须是表头，可用的表头为："
-            + "、".join(c.header for c in COLUMNS)
-            + "。"
-        )
-    missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
-    if missing:
-        raise LedgerError(f"缺少必填列：{'、'.join(missing)}。")
-    width = max(len(r) for r in table)
-    for index in range(width):
-        if (index >= len(keys) or keys[index] is None) and any(index < len(r) and r[index] for r in body):
-            raise LedgerError(f"第 {get_column_letter(index + 1)} 列有数据但没有表头。")
-    rows = []
-    for record in body:
-        row = dict.fromkeys(HEADER, "")
-        for index, key in enumerate(keys):
-            if key is not None and index < len(record):
-                row[key] = record[index]
-        rows.append(row)
-    return rows
+    try:
+        return spreadsheets.table_to_dicts(table, columns=COLUMNS, key_for=_header_key)
+    except spreadsheets.SpreadsheetError as exc:
+        raise LedgerError(str(exc)) from exc
 
 
 # --- validating ---------------------------------------------------------------------------------------

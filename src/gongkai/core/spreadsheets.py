@@ -215,3 +215,62 @@ def parse_date(text: str) -> date:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
         raise ValueError(f"“{shown}”不是有效日期（没有这一天）。") from exc
+
+
+def table_to_dicts(
+    table: list[list[str]],
+    *,
+    columns: Any,
+    key_for: Any,
+) -> list[dict[str, str]]:
+    """The data rows below the header row as ``{key: text}`` (every known key present, blank rows kept
+    so that ``index + 2`` is the spreadsheet row). ``columns``: objects with ``key``, ``header`` and
+    ``required``; ``key_for(header text)``: the key of a header (accepting variants) or None.
+
+    Refused, with a Chinese message: no data, an unknown or repeated header, a missing required
+    column, data in a column without a header.
+    """
+    from openpyxl.utils import get_column_letter
+
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        raise SpreadsheetError("文件中没有数据：第 1 行应为表头。")
+    header, body = table[0], table[1:]
+    keys: list[str | None] = []
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for text in header:
+        if not text:
+            keys.append(None)
+            continue
+        key = key_for(text)
+        if key is None:
+            unknown.append(text)
+        elif key in seen:
+            raise SpreadsheetError(f"表头“{text}”与“{seen[key]}”重复。")
+        else:
+            seen[key] = text
+        keys.append(key)
+    if unknown:
+        raise SpreadsheetError(
+            f"未知的表头：{'、'.join(unknown)}。第 1 行必须是表头，可用的表头为："
+            + "、".join(c.header for c in columns)
+            + "。"
+        )
+    missing = [c.header for c in columns if c.required and c.key not in seen]
+    if missing:
+        raise SpreadsheetError(f"缺少必填列：{'、'.join(missing)}。")
+    width = max(len(r) for r in table)
+    for index in range(width):
+        if (index >= len(keys) or keys[index] is None) and any(index < len(r) and r[index] for r in body):
+            raise SpreadsheetError(f"第 {get_column_letter(index + 1)} 列有数据但没有表头。")
+    all_keys = [c.key for c in columns]
+    rows = []
+    for record in body:
+        row = dict.fromkeys(all_keys, "")
+        for index, key in enumerate(keys):
+            if key is not None and index < len(record):
+                row[key] = record[index]
+        rows.append(row)
+    return rows
