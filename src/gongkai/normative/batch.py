@@ -128,36 +128,11 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
         table = spreadsheets.read_table(name, data)
     except spreadsheets.SpreadsheetError as exc:
         raise BatchError(str(exc)) from exc
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise BatchError("文件中没有数据：第 1 行应为表头。")
-    keys: list[str | None] = []
-    unknown = []
-    for text in table[0]:
-        key = HEADERS.get(text.strip()) if text.strip() else None
-        if text.strip() and key is None:
-            unknown.append(text)
-        if key is not None and key in keys:
-            raise BatchError(f"表头“{text}”重复。")
-        keys.append(key)
-    if unknown:
-        raise BatchError(
-            f"未知的表头：{'、'.join(unknown)}。表头为：{'、'.join(c.header for c in COLUMNS)}。"
-        )
-    missing = [c.header for c in COLUMNS if c.required and c.key not in keys]
-    if missing:
-        raise BatchError(f"缺少必填列：{'、'.join(missing)}。")
-    rows = []
-    for record in table[1:]:
-        rows.append(
-            {
-                k: spreadsheets.unescape_cell(clean_text(record[i]))
-                for i, k in enumerate(keys)
-                if k and i < len(record)
-            }
-        )
-    return rows
+    try:
+        rows = spreadsheets.table_to_dicts(table, columns=COLUMNS, key_for=lambda t: HEADERS.get(t.strip()))
+    except spreadsheets.SpreadsheetError as exc:
+        raise BatchError(str(exc)) from exc
+    return [{k: spreadsheets.unescape_cell(clean_text(v)) for k, v in row.items()} for row in rows]
 
 
 def validate(rows: Sequence[dict[str, str]], *, today: date) -> tuple[list[Row], list[RowError]]:
