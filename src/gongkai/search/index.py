@@ -152,8 +152,12 @@ def _init_worker(words: list[Any], synonyms: list[tuple[str, str]]) -> None:
     _worker_norm = Normaliser(words, synonyms)
 
 
-def _prepare_batch(docs: list[IndexDoc]) -> list[Prepared]:
+_worker_produce: Callable[[Any], list[IndexDoc]] | None = None
+
+
+def _prepare_batch(batch: Any) -> list[Prepared]:
     assert _worker_norm is not None
+    docs = _worker_produce(batch) if _worker_produce is not None else batch
     return [prepare(d, _worker_norm) for d in docs]
 
 
@@ -239,12 +243,6 @@ class SearchIndex:
             (Occur.Should, Q.boost_query(self._term("title", word), TITLE_BOOST)),
             (Occur.Should, self._term("body", word)),
         ]
-        if norm is not None and len(word) > 2:
-            subs = norm.subwords(word)
-            if len(subs) > 1:  # documents segmented differently still match all the words inside
-                parts.append(
-                    (Occur.Should, Q.boolean_query([(Occur.Must, self._word(s, None)) for s in subs]))
-                )
         return Q.boolean_query(parts)
 
     def _alternative(self, words: list[str], phrase: bool, norm: Normaliser) -> Any:
@@ -383,13 +381,20 @@ class Writer:
         synonyms: list[tuple[str, str]],
         workers: int | None = None,
         progress: Callable[[int], None] | None = None,
+        produce: Callable[[Any], list[IndexDoc]] | None = None,
     ) -> int:
-        """Add documents in batches, normalised by ``workers`` processes (default: one per core)."""
+        """Add documents in batches, normalised by ``workers`` processes (default: one per core).
+
+        ``produce`` (optional) turns each batch into documents inside the workers (the benchmark
+        generates its corpus there)."""
+        global _worker_produce
+        _worker_produce = produce
         workers = workers if workers is not None else (os.cpu_count() or 1)
         added = 0
         if workers <= 1:
             norm = Normaliser(words, synonyms)
             for batch in batches:
+                batch = produce(batch) if produce is not None else batch
                 for d in batch:
                     self.add_prepared(prepare(d, norm))
                 added += len(batch)

@@ -248,6 +248,19 @@ class Normaliser:
             group = self.synonyms.get(a, {a}) | self.synonyms.get(b, {b})
             for member in group:
                 self.synonyms[member] = group
+        # search mode emits the 2- and 3-character words inside a long word; longer dictionary words inside
+        # a longer one (补偿安置方案 in 征地补偿安置方案) are added to the index text from this table
+        self.inner: dict[str, list[str]] = {}
+        for word in self.known:
+            if len(word) >= 5:
+                found = [
+                    word[i : i + size]
+                    for size in range(4, len(word))
+                    for i in range(len(word) - size + 1)
+                    if word[i : i + size] in self.known
+                ]
+                if found:
+                    self.inner[word] = found
         for word, weight in vocabulary:
             word = search_text(word).strip()
             if len(word) >= 2 and has_cjk(word) and word not in self.known:
@@ -274,13 +287,16 @@ class Normaliser:
     def tokens(self, text: str, *, normalised: bool = False) -> list[str]:
         """Search-mode tokens (words and the dictionary words inside longer ones), no punctuation."""
         text = text if normalised else search_text(text)
-        return [t for t in self._seg.cut_for_search(text, False) if t not in _DROP and _WORDLIKE.search(t)]
+        tokens = [t for t in self._seg.cut_for_search(text, False) if t not in _DROP and _WORDLIKE.search(t)]
+        return tokens + [e for t in tokens if t in self.inner for e in self.inner[t]]
 
     def index_text(self, text: str, *, normalised: bool = False) -> str:
         """The field value for the index (tokens separated by spaces; spaces inside tokens dropped)."""
         text = text if normalised else search_text(text)
         # punctuation and stopwords out by a set lookup; what is left of non-words is harmless in the index
-        return " ".join([t for t in self._seg.cut_for_search(text, False) if t not in _DROP])
+        tokens = [t for t in self._seg.cut_for_search(text, False) if t not in _DROP]
+        inner = self.inner
+        return " ".join(tokens + [e for t in tokens if t in inner for e in inner[t]])
 
     def pinyin_text(self, text: str, *, normalised: bool = False) -> str:
         """Full pinyin and initials of each Chinese word of ``text`` (titles and place names)."""
