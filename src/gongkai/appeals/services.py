@@ -299,7 +299,6 @@ def appeal_conclude(
 def document_attach(case: AppealCase, *, upload: Any, kind: str, by: Any, reason: str = "") -> AppealDocument:
     """Store an uploaded file (type from its content, size limit: :func:`gongkai.core.uploads.check`)
     under a random name in the private area; raises ``UploadRejected`` with a Chinese message."""
-    from django.core.files.base import ContentFile
 
     from gongkai.core import uploads
 
@@ -307,19 +306,10 @@ def document_attach(case: AppealCase, *, upload: Any, kind: str, by: Any, reason
         kind = DocumentKind(kind)
     except ValueError as exc:
         raise ValidationError({"kind": ["请选择材料类型。"]}) from exc
-    ext, content_type = uploads.check(upload)
-    name = uploads.display_name(upload.name or f"file.{ext}")
-    upload.seek(0)
-    document = AppealDocument(
-        case=case,
-        kind=kind,
-        name=name,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=_actor(by),
+    document = uploads.store(
+        AppealDocument(case=case, kind=kind, uploaded_by=_actor(by)), upload, str(case.public_id)
     )
-    document.file.save(uploads.storage_name(str(case.public_id), ext), ContentFile(upload.read()), save=False)
-    document.save()
+    name = document.name
     audit.record(
         by,
         "appeals.attach",

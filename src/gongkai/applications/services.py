@@ -907,31 +907,25 @@ def attach(*, application: Application, upload: Any, kind: str, by: Any) -> Any:
 
     One transaction for the row and its case event; the file is stored first (a row never refers to a
     missing file) and removed again if the row or the event cannot be written."""
-    from django.core.files.base import ContentFile
 
     from gongkai.applications.models import Attachment, AttachmentKind
     from gongkai.core import uploads
 
     kind = AttachmentKind(kind)
     allowed = {"pdf", "jpg", "jpeg", "png"} if kind == AttachmentKind.IDENTITY else None
-    ext, content_type = uploads.check(upload, allowed)
-    name = uploads.display_name(upload.name or f"file.{ext}")
-    upload.seek(0)
-    attachment = Attachment(
-        application=application,
-        kind=kind,
-        name=name,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
-    attachment.file.save(
-        uploads.storage_name(str(application.public_id), ext), ContentFile(upload.read()), save=False
+    attachment = uploads.store(
+        Attachment(
+            application=application,
+            kind=kind,
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        ),
+        upload,
+        str(application.public_id),
+        allowed,
     )
     try:
-        attachment.save()
         visible = kind != AttachmentKind.DISCLOSED
-        _record(application, by, "attached", reason=f"{kind.label}：{name}", visible=visible)
+        _record(application, by, "attached", reason=f"{kind.label}：{attachment.name}", visible=visible)
     except BaseException:
         attachment.file.storage.delete(attachment.file.name)
         raise

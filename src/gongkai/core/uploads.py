@@ -96,6 +96,27 @@ def storage_name(prefix: str, ext: str) -> str:
     return f"{prefix}/{uuid.uuid4().hex}.{ext}"
 
 
+def store(record: Any, upload: Any, prefix: str, allowed: set[str] | None = None) -> Any:
+    """Check an upload (:func:`check`), fill ``record``'s ``name``, ``content_type`` and ``size``, write
+    the file under a random name below ``prefix`` into ``record.file`` and save ``record``. If saving the
+    row fails, the file is removed again, so no row ever points at a missing file and no file is left
+    behind by a failed save. Raises :class:`UploadRejected` (Chinese message) for a refused file."""
+    from django.core.files.base import ContentFile
+
+    ext, content_type = check(upload, allowed)
+    record.name = display_name(upload.name or f"file.{ext}")
+    record.content_type = content_type
+    record.size = upload.size or 0
+    upload.seek(0)
+    record.file.save(storage_name(prefix, ext), ContentFile(upload.read()), save=False)
+    try:
+        record.save()
+    except BaseException:
+        record.file.storage.delete(record.file.name)
+        raise
+    return record
+
+
 class RequestSizeLimitMiddleware:
     """413 before the body is read when the declared length is over the limit (plus room for form fields)."""
 

@@ -492,21 +492,8 @@ def cleanup_apply(
 @transaction.atomic
 def attach(*, document: Document, upload: Any, by: Any) -> DocumentFile:
     """Attach an original file (PDF, DOCX, XLSX, JPEG, PNG), checked by its content."""
-    from django.core.files.base import ContentFile
-
     from gongkai.core import uploads
 
-    ext, content_type = uploads.check(upload)
-    upload.seek(0)
-    record = DocumentFile(
-        document=document,
-        name=uploads.display_name(upload.name or f"file.{ext}"),
-        content_type=content_type,
-        size=upload.size or 0,
-    )
-    record.file.save(
-        uploads.storage_name(f"normative/{document.agency.code}", ext), ContentFile(upload.read()), save=False
-    )
-    record.save()
+    record = uploads.store(DocumentFile(document=document), upload, f"normative/{document.agency.code}")
     audit.record(by, "normative.attach", document, agency=document.agency, data={"file": record.name})
     return record

@@ -347,22 +347,9 @@ def guide_save(*, agency: Agency, body: str, by: Any) -> Any:
 @transaction.atomic
 def item_attach(*, item: Item, upload: Any, by: Any) -> Any:
     """Attach an original file (PDF, DOCX, XLSX, JPEG, PNG), checked by its content."""
-    from django.core.files.base import ContentFile
-
     from gongkai.core import uploads
     from gongkai.publishing.models import ItemFile
 
-    ext, content_type = uploads.check(upload)
-    upload.seek(0)
-    record = ItemFile(
-        item=item,
-        name=uploads.display_name(upload.name or f"file.{ext}"),
-        content_type=content_type,
-        size=upload.size or 0,
-    )
-    record.file.save(
-        uploads.storage_name(f"items/{item.agency.code}", ext), ContentFile(upload.read()), save=False
-    )
-    record.save()
+    record = uploads.store(ItemFile(item=item), upload, f"items/{item.agency.code}")
     audit.record(by, "item.attach", item, agency=item.agency, data={"file": record.name})
     return record
