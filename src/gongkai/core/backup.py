@@ -71,6 +71,11 @@ IN_USE_TABLES = {
 VENDOR_LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
+def files_on_local_disk() -> bool:
+    """Are uploads stored under MEDIA_ROOT (and so in the archive)? Not with S3-compatible storage."""
+    return str(settings.STORAGES["default"]["BACKEND"]).endswith("FileSystemStorage")
+
+
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message is for the operator (Chinese)."""
 
@@ -349,6 +354,7 @@ def create(output: Path | None = None, *, progress: bool = False) -> BackupResul
                     "counts": facts["counts"],
                     "audit": facts["audit"],
                     "media": {
+                        "storage": settings.STORAGES["default"]["BACKEND"],
                         "files": sum(1 for m in members if m.startswith(MEDIA_PREFIX)),
                         "bytes": sum(v["size"] for m, v in members.items() if m.startswith(MEDIA_PREFIX)),
                     },

@@ -51,6 +51,13 @@ class Command(BaseCommand):
             f"上传文件 {manifest['media']['files']} 个（{manifest['media']['bytes'] / 1024 / 1024:.1f} MB）；"
             f"操作记录链头 seq {manifest['audit']['seq']}。"
         )
+        if not backup.files_on_local_disk():
+            self.stderr.write(
+                self.style.WARNING(
+                    f"上传文件存放在 {manifest['media']['storage']}，不在 MEDIA_ROOT 中，本备份不含这些文件："
+                    "请用对象存储自身的版本控制和跨区域复制备份它们（docs/deploy.md）。"
+                )
+            )
         self.stdout.write(
             "注意：加密密钥不在备份中。请确认 GONGKAI_FIELD_KEYS、GONGKAI_LOOKUP_KEY 已另行妥善保管。"
         )
