@@ -232,7 +232,12 @@ class TwoFactorMiddleware:
         if state == "ok":
             return self.get_response(request)
         if state == "enrol":
-            open_paths = {reverse("staff:enrol"), reverse("staff:logout"), reverse("set_language")}
+            open_paths = {
+                reverse("staff:enrol"),
+                reverse("staff:logout"),
+                reverse("staff:login"),
+                reverse("set_language"),
+            }
             if path in open_paths or path.startswith("/static/"):
                 return self.get_response(request)
             return _redirect(request, reverse("staff:enrol"))
