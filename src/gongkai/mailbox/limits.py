@@ -19,8 +19,11 @@ DAY = 24 * 60 * 60
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from (behind a proxy, the proxy must set REMOTE_ADDR correctly)."""
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    """The address the request came from: the one rule of :func:`gongkai.orgs.throttle.client_ip`
+    (X-Forwarded-For only from a trusted proxy), so that behind nginx each sender has its own limit."""
+    from gongkai.orgs.throttle import client_ip as address
+
+    return address(request) or "unknown"
 
 
 def _key(kind: str, ip: str) -> str:
