@@ -58,9 +58,9 @@ def main() -> None:
         # the annual report on the portal, desktop and phone
         page.goto(f"{BASE}/gk/430S00/reports/2020/")
         page.screenshot(path=OUT / "report-2020.png", full_page=False)
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2)
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
         phone.goto(f"{BASE}/gk/430S00/reports/2021/")
-        phone.locator("#" + phone.locator("section.ar-section-3 h2").get_attribute("id")).scroll_into_view_if_needed()
+        phone.locator("section.ar-section-3 h2").scroll_into_view_if_needed()
         phone.screenshot(path=OUT / "report-2021-phone.png", full_page=False)
         phone.goto(f"{BASE}/land/")
         phone.screenshot(path=OUT / "land-lookup-phone.png", full_page=False)
