@@ -64,6 +64,10 @@ def main() -> None:
         phone.screenshot(path=OUT / "report-2021-phone.png", full_page=False)
         phone.goto(f"{BASE}/land/")
         phone.screenshot(path=OUT / "land-lookup-phone.png", full_page=False)
+        page.goto(f"{BASE}/land/notices/")
+        page.locator("main a").filter(has_text="通报").first.click()
+        page.wait_for_load_state()
+        page.screenshot(path=OUT / "land-notice.png", full_page=False)
         # the report in the back office: every figure links to its cases
         clerk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
         clerk.goto(f"{BASE}/staff/login/")
