@@ -8,6 +8,7 @@ their paths to it.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
@@ -105,11 +106,16 @@ def items(request: HttpRequest) -> JsonResponse:
     if agency:
         qs = qs.filter(agency__code=agency)
     node = request.GET.get("node", "")
-    if node.isdigit():
-        qs = qs.filter(node_id=int(node))
+    if node.isascii() and node.isdigit():
+        # A number beyond the database's integer range names no node (and must not become a 500).
+        qs = qs.filter(node_id=int(node)) if int(node) < 2**63 else qs.none()
     since = request.GET.get("since", "")
     if since:
-        qs = qs.filter(current__published_at__date__gte=since[:10])
+        try:
+            since_date = date.fromisoformat(since[:10])
+        except ValueError:
+            return JsonResponse({"error": "since 应为 YYYY-MM-DD 格式的日期。"}, status=400)
+        qs = qs.filter(current__published_at__date__gte=since_date)
     page = Paginator(qs.order_by("-first_published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return JsonResponse(
         {
@@ -229,7 +235,8 @@ def openapi(request: HttpRequest) -> JsonResponse:
                                     }
                                 }
                             },
-                        }
+                        },
+                        "400": {"description": "since is not a date (YYYY-MM-DD)"},
                     },
                 }
             },
