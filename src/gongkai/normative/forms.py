@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.normative import services
-from gongkai.normative.lifecycle import DECISION_LABELS, RELATION_LABELS, Decision, Relation
-from gongkai.normative.models import CleanupEntry, Document, Kind, Stage
+from gongkai.normative.lifecycle import Decision, Relation
+from gongkai.normative.models import DECISION_UI, RELATION_UI, CleanupEntry, Document, Kind, Stage
 from gongkai.orgs.models import Agency, Unit
 
 DATE = {"type": "date"}
@@ -142,7 +142,7 @@ class UploadForm(forms.Form):
 class RelationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("本文件对对象文件"),
-        choices=[(r.value, RELATION_LABELS[r][0]) for r in Relation],
+        choices=[(r.value, RELATION_UI[r][0]) for r in Relation],
     )
     target = forms.CharField(
         label=_("对象文件（文号或编号）"),
@@ -174,7 +174,7 @@ class CleanupStartForm(forms.Form):
         return self.agencies[self.cleaned_data["agency"]]
 
 
-DECISION_CHOICES = [(d.value, DECISION_LABELS[d]) for d in Decision]
+DECISION_CHOICES = [(d.value, DECISION_UI[d]) for d in Decision]
 
 
 class CleanupDecisionsForm(forms.Form):

@@ -8,11 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.normative.lifecycle import (
-    DECISION_LABELS,
-    LABELS,
-    RELATION_LABELS,
     Decision,
     Relation,
     Status,
@@ -34,7 +32,27 @@ class Stage(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
+# The labels of lifecycle.py (pure, Chinese) as the interface shows them, translatable.
+STATUS_UI = {
+    Status.NOT_YET_IN_FORCE: pgettext_lazy("validity", "尚未施行"),
+    Status.IN_FORCE: pgettext_lazy("validity", "有效"),
+    Status.AMENDED: pgettext_lazy("validity", "已修改"),
+    Status.EXPIRED: pgettext_lazy("validity", "失效"),
+    Status.REPEALED: pgettext_lazy("validity", "废止"),
+}
+RELATION_UI = {
+    Relation.AMENDS: (pgettext_lazy("relation", "修改"), pgettext_lazy("relation", "被修改")),
+    Relation.REPEALS: (pgettext_lazy("relation", "废止"), pgettext_lazy("relation", "被废止")),
+    Relation.REPLACES: (pgettext_lazy("relation", "代替"), pgettext_lazy("relation", "被代替")),
+    Relation.INTERPRETS: (pgettext_lazy("relation", "解读"), pgettext_lazy("relation", "解读文件")),
+}
+DECISION_UI = {
+    Decision.KEEP: pgettext_lazy("clean-up", "继续有效"),
+    Decision.AMEND: pgettext_lazy("clean-up", "拟修改"),
+    Decision.REPEAL: pgettext_lazy("clean-up", "废止"),
+    Decision.DECLARE_EXPIRED: pgettext_lazy("clean-up", "宣布失效"),
+}
+STATUS_CHOICES = [(s.value, STATUS_UI[s]) for s in Status]
 
 
 class NumberingScheme(models.Model):
@@ -148,7 +166,7 @@ class Document(models.Model):
 
     @property
     def status_label(self) -> str:
-        return LABELS[Status(self.status)] if self.status else str(Stage(self.stage).label)
+        return str(STATUS_UI[Status(self.status)]) if self.status else str(Stage(self.stage).label)
 
     @property
     def is_public(self) -> bool:
@@ -180,7 +198,7 @@ class DocumentRelation(models.Model):
     source = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="relations_out")
     target = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="relations_in")
     kind = models.CharField(
-        _("关系"), max_length=12, choices=[(r.value, RELATION_LABELS[r][0]) for r in Relation]
+        _("关系"), max_length=12, choices=[(r.value, RELATION_UI[r][0]) for r in Relation]
     )
     on = models.DateField(_("生效日期"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -202,11 +220,11 @@ class DocumentRelation(models.Model):
 
     @property
     def source_label(self) -> str:
-        return RELATION_LABELS[Relation(self.kind)][0]
+        return str(RELATION_UI[Relation(self.kind)][0])
 
     @property
     def target_label(self) -> str:
-        return RELATION_LABELS[Relation(self.kind)][1]
+        return str(RELATION_UI[Relation(self.kind)][1])
 
 
 class Cleanup(models.Model):
@@ -237,7 +255,7 @@ class CleanupEntry(models.Model):
     decision = models.CharField(
         _("清理意见"),
         max_length=10,
-        choices=[(d.value, DECISION_LABELS[d]) for d in Decision],
+        choices=[(d.value, DECISION_UI[d]) for d in Decision],
         default=Decision.KEEP,
     )
     reason = models.CharField(_("理由"), max_length=200, blank=True)
@@ -281,7 +299,7 @@ class StatusChange(models.Model):
     @staticmethod
     def label(value: str) -> str:
         if value in Status.__members__.values() or value in {s.value for s in Status}:
-            return LABELS[Status(value)]
+            return str(STATUS_UI[Status(value)])
         try:
             return str(Stage(value).label)
         except ValueError:

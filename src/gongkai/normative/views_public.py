@@ -15,8 +15,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gongkai.normative import selectors
-from gongkai.normative.lifecycle import LABELS, Relation, Status
-from gongkai.normative.models import Document, Kind, Stage, StatusChange
+from gongkai.normative.lifecycle import Relation, Status
+from gongkai.normative.models import STATUS_UI, Document, Kind, Stage, StatusChange
 from gongkai.orgs.models import Agency
 
 PAGE_SIZE = 20
@@ -69,7 +69,7 @@ def document_list(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(rows.order_by("-published_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    statuses = [(s.value, LABELS[s], facets["status"].get(s.value, 0)) for s in Status]
+    statuses = [(s.value, STATUS_UI[s], facets["status"].get(s.value, 0)) for s in Status]
     return render(
         request,
         "normative/public/list.html",

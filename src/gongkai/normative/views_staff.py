@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from gongkai.core.models import AuditEvent
 from gongkai.core.uploads import UploadRejected
 from gongkai.normative import access, forms, lifecycle, selectors, services
-from gongkai.normative.lifecycle import LABELS, RELATION_EFFECT, Relation, Status
-from gongkai.normative.models import Cleanup, Document, Kind, Stage
+from gongkai.normative.lifecycle import RELATION_EFFECT, Relation, Status
+from gongkai.normative.models import RELATION_UI, STATUS_UI, Cleanup, Document, Kind, Stage
 from gongkai.orgs import policy
 from gongkai.staff.views import staff_required
 
@@ -112,7 +112,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "stage": stage,
             "stages": Stage.choices,
             "status": status,
-            "statuses": [(s.value, LABELS[s]) for s in Status],
+            "statuses": [(s.value, STATUS_UI[s]) for s in Status],
             "kind": kind,
             "kinds": Kind.choices,
             "year": year,
@@ -307,7 +307,7 @@ def relate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("已记录：本文件%(verb)s《%(title)s》。")
-                    % {"verb": lifecycle.RELATION_LABELS[kind][0], "title": target.title},
+                    % {"verb": RELATION_UI[kind][0], "title": target.title},
                 )
                 return redirect("normative_staff:detail", pk=pk)
     messages.error(request, _("关系未保存，请按提示修改。"))
