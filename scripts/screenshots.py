@@ -62,6 +62,8 @@ def main() -> None:
         phone.goto(f"{BASE}/gk/430S00/reports/2021/")
         phone.locator("section.ar-section-3 h2").scroll_into_view_if_needed()
         phone.screenshot(path=OUT / "report-2021-phone.png", full_page=False)
+        phone.goto(f"{BASE}/gk/430S00/proactive/")
+        phone.screenshot(path=OUT / "portal-proactive-phone.png", full_page=False)
         phone.goto(f"{BASE}/land/")
         phone.screenshot(path=OUT / "land-lookup-phone.png", full_page=False)
         page.goto(f"{BASE}/land/notices/")
