@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, include, path
@@ -42,5 +40,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.search.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served directly, not even in development: every download goes through a
+# view that asks the access policy (private attachments of applications and appeals live in the same
+# MEDIA_ROOT as published originals).

@@ -49,3 +49,8 @@ def test_rotation_moves_every_value_to_the_new_key(settings):
     with pytest.raises(CommandError, match="无法用现有密钥解密"):
         call_command("rotate_field_keys", "--check", stdout=StringIO())
     crypto._fernet.cache_clear()
+
+
+def test_uploaded_files_are_never_served_directly(client, settings):
+    """Private attachments share MEDIA_ROOT with published originals: no URL serves that folder."""
+    assert client.get("/media/private/anything.pdf").status_code == 404
