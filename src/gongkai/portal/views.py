@@ -45,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for a in agencies:
         if a.parent_id:
             children.setdefault(a.parent_id, []).append(a)
+    for a in agencies:  # the template walks these lists: one query for the whole tree, not one per agency
+        a.active_children = children.get(a.id, [])  # type: ignore[attr-defined]
     return render(request, "portal/home.html", {"provinces": provinces, "children": children})
 
 
