@@ -71,6 +71,9 @@ def display_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = re.sub(r"\s+", " ", name).strip(" .") or "file"
+    stem, dot, ext = name.rpartition(".")
+    if len(name) > 120 and dot and len(ext) <= 10:
+        return stem[: 119 - len(ext)].rstrip(" .") + "." + ext  # shortened, the extension kept
     return name[:120]
 
 
