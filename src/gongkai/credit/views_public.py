@@ -41,7 +41,7 @@ def decision_list(request: HttpRequest, code: str) -> HttpResponse:
     rows = published
     if kind in Kind.values:
         rows = rows.filter(kind=kind)
-    year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and int(year_text) in years else None
     if year:
         rows = rows.filter(decision_date__year=year)
     if text:

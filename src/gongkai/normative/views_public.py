@@ -39,7 +39,7 @@ def _context(agency: Agency, **extra: Any) -> dict[str, Any]:
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
 
 
 def document_list(request: HttpRequest, code: str) -> HttpResponse:

@@ -43,7 +43,7 @@ def node_list(request: HttpRequest, code: str, node_id: int) -> HttpResponse:
     items = selectors.public_items(agency).filter(node=node)
     year = request.GET.get("year", "")
     text = request.GET.get("q", "").strip()[:50]
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) == 4:
         items = items.filter(first_published_at__year=int(year))
     if text:
         items = items.filter(current__title__icontains=text)

@@ -23,11 +23,11 @@ def _params(request: HttpRequest) -> dict[str, Any]:
         "q": get.get("q", "").strip()[:200],
         "types": get.get("type") or None,
         "agency": get.get("agency") or None,
-        "year": int(year) if year.isdigit() else None,
+        "year": int(year) if year.isascii() and year.isdigit() else None,
         "status": get.get("status") or None,
         "category": get.get("category") or None,
         "order": get.get("order") if get.get("order") in engine.ORDERS else "relevance",
-        "page": int(page) if page.isdigit() else 1,
+        "page": int(page) if page.isascii() and page.isdigit() else 1,
     }
 
 
