@@ -377,3 +377,12 @@ def test_typed_text_and_personal_data_never_reach_the_logs(tree, caplog):
     logged = caplog.text
     assert "admin login ok" not in logged
     assert identity.id_number not in logged and identity.phone not in logged
+
+
+@pytest.mark.parametrize("text", ["²", "２０２５", "2025x", "9" * 30, ""])
+def test_numbers_in_urls_are_ascii_digits_only(text):
+    from gongkai.core.text import parse_int, parse_year
+
+    assert parse_year(text) is None
+    assert parse_int(text) is None
+    assert parse_year(" 2025 ") == 2025 and parse_int("42") == 42

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from gongkai.appeals import access, forms, rules, selectors, services
 from gongkai.appeals.models import AppealCase, Kind, Result
 from gongkai.core.models import AuditEvent
+from gongkai.core.text import parse_year
 from gongkai.core.uploads import UploadRejected
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency
@@ -45,7 +46,7 @@ OVERDUE = "overdue"
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return parse_year(text)
 
 
 def _overdue_q(today: Any) -> Q:

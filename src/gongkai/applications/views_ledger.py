@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications import ledger
 from gongkai.core import audit, uploads
+from gongkai.core.text import parse_year
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Role
 from gongkai.staff.views import staff_required
@@ -93,7 +94,7 @@ def page(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     agency = _agency(request, request.GET.get("agency", ""))
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = parse_year(year_text)
     data = ledger.export_xlsx(agency=agency, year=year)
     audit.record(request.user, "ledger.export", agency, agency=agency, data={"year": year})
     response = HttpResponse(data, content_type=ledger_content_type())

@@ -21,6 +21,7 @@ from gongkai.applications.models import Application, Pause
 from gongkai.applications.workflow import ALLOWED, LABELS, Status, TransitionError
 from gongkai.core import clock
 from gongkai.core.calendar import working_calendar
+from gongkai.core.text import parse_int
 from gongkai.orgs import policy
 from gongkai.orgs.models import Role
 from gongkai.staff.views import staff_required
@@ -231,9 +232,7 @@ def _consult(request: HttpRequest, app: Application, by: Any) -> None:
 
 def _answered(request: HttpRequest, app: Application, by: Any) -> None:
     pause_id = request.POST.get("pause", "")
-    pause = Pause.objects.filter(
-        application=app, pk=pause_id if pause_id.isdigit() else 0, ended_on__isnull=True
-    ).first()
+    pause = Pause.objects.filter(application=app, pk=parse_int(pause_id) or 0, ended_on__isnull=True).first()
     if pause is None:
         raise ValidationError(_("请选择要登记答复的征求意见。"))
     services.application_consultation_answered(

@@ -14,3 +14,18 @@ def clean_text(value: str) -> str:
     NUL). Characters outside the BMP (Extension-B names such as 𠀀) and emoji are kept."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     return _UNSAFE.sub("", value)
+
+
+def parse_int(text: str, *, max_digits: int = 9) -> int | None:
+    """A whole number typed in a URL or form as ASCII digits (``²`` and full-width digits pass
+    ``str.isdigit`` but are not numbers here), at most ``max_digits`` long; otherwise None."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
+
+
+def parse_year(text: str) -> int | None:
+    """A four-digit year (ASCII digits) or None."""
+    text = text.strip()
+    return int(text) if len(text) == 4 and parse_int(text) is not None else None

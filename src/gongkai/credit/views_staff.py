@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.calendar import working_calendar
 from gongkai.core.identity import normalise
 from gongkai.core.models import AuditEvent
+from gongkai.core.text import parse_int, parse_year
 from gongkai.credit import access, batch, display, forms, services
 from gongkai.credit.models import Decision, Kind, Status, id_hash
 from gongkai.orgs import policy
@@ -45,7 +46,7 @@ ID_TYPES_SEARCHED = (
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return parse_year(text)
 
 
 @staff_required
@@ -251,7 +252,7 @@ def reveal(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int | None:
     text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+    return parse_int(text)
 
 
 @staff_required

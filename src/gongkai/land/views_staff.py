@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.spreadsheets import parse_date
+from gongkai.core.text import parse_int
 from gongkai.land import access, rules, selectors, services
 from gongkai.land.models import Disclosure, NoticeStatus, ProjectLink, QuarterlyNotice
 from gongkai.publishing.models import Item
@@ -84,7 +85,8 @@ def disclosure_edit(request: HttpRequest, pk: int, disclosure_id: int) -> HttpRe
         data["not_applicable"] = post.get("not_applicable") == "1"
         data["note"] = post.get("note", "")[:200]
         item_id = post.get("item", "")
-        data["item"] = Item.objects.filter(pk=int(item_id)).first() if item_id.isdigit() else None
+        item_pk = parse_int(item_id)
+        data["item"] = Item.objects.filter(pk=item_pk).first() if item_pk else None
         if post.get("action") == "draft":
             formed = data["issued_on"] or timezone.localdate()
             item = services.disclosure_draft(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.text import parse_int, parse_year
 from gongkai.core.uploads import UploadRejected
 from gongkai.normative import access, forms, lifecycle, selectors, services
 from gongkai.normative.lifecycle import RELATION_EFFECT, Relation, Status
@@ -47,7 +48,7 @@ VERB_LABELS = {
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) == 4 else None
+    return parse_year(text)
 
 
 def _put_errors(form: Form, exc: ValidationError) -> None:
@@ -269,7 +270,7 @@ def _find_target(user: Any, text: str) -> Document | None:
     """The document named by its 文号 (any bracket variant) or its number, among those ``user`` sees."""
     text = text.strip()
     visible = access.scope(user, Document.objects.select_related("agency"))
-    if text.isdigit():
+    if parse_int(text) is not None:
         return visible.filter(pk=int(text)).first()
     number = lifecycle.normalise_document_number(text)
     return visible.filter(document_number=number).first() if number else None

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.core.text import parse_year
 from gongkai.mailbox.services import counts as mailbox_counts
 from gongkai.orgs import policy
 from gongkai.orgs.models import Role
@@ -177,7 +178,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     if agency is None:
         raise Http404
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    year = parse_year(year_text) or timezone.localdate().year
     rows = selectors.published_per_category(agency, year)
     return render(
         request,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.text import parse_year
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency
 from gongkai.reports import access, counts, formats, outputs, services
@@ -79,11 +80,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_start(request: HttpRequest) -> HttpResponse:
     agency = Agency.objects.filter(code=request.POST.get("agency", "")).first()
     year_text = request.POST.get("year", "")
-    if agency is None or not access.can_edit(request.user, agency) or not year_text.isdigit():
+    if agency is None or not access.can_edit(request.user, agency) or parse_year(year_text) is None:
         policy.deny(request.user, "change", agency)
         raise Http404
     try:
-        report = services.draft(agency=agency, year=int(year_text), by=request.user)
+        report = services.draft(agency=agency, year=parse_year(year_text) or 0, by=request.user)
     except (ValidationError, ValueError) as exc:
         if isinstance(exc, ValidationError):
             _errors(request, exc)
