@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.publishing.test_publishing import desk, make, publish  # noqa: F401  (fixture and helpers)
@@ -22,7 +24,19 @@ pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def test_api_never_answers_5xx(desk):  # noqa: F811
+@pytest.fixture
+def keep_connection():
+    """Like Django's test client: a request through the raw WSGI app must not close the test's database
+    connection (request_started/finished → close_old_connections), or PostgreSQL loses the test's
+    transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_never_answers_5xx(desk, keep_connection):  # noqa: F811
     publish(desk, make(desk, '=HYPERLINK("http://x","y")'), datetime(2025, 3, 2, 10, tzinfo=TZ))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
