@@ -11,13 +11,13 @@ reports but imports nothing. Importing the same file again creates nothing (the 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.applications import ledger
-from gongkai.orgs.models import Agency, User, UserKind
+from gongkai.core.commandline import read_import_file, staff_user
+from gongkai.orgs.models import Agency
 
 PROGRESS_THRESHOLD = 500
 """A progress bar is shown when more rows than this are imported."""
@@ -64,28 +64,14 @@ class Command(BaseCommand):
         elif opts["what"] == "appeals":
             self.import_appeals(opts)
 
-    def _user_and_file(self, opts: dict[str, Any], max_bytes: int) -> tuple[Any, Path, bytes]:
-        by = None
-        if opts["user"]:
-            by = User.objects.filter(username=opts["user"], kind=UserKind.STAFF).first()
-            if by is None:
-                raise CommandError(f"找不到工作人员用户“{opts['user']}”。")
-        path = Path(opts["file"])
-        try:
-            if path.stat().st_size > max_bytes:
-                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
-        return by, path, data
-
     def import_appeals(self, opts: dict[str, Any]) -> None:
         """``gongkai import appeals FILE --agency CODE``: the same steps as the ledger
         (:mod:`gongkai.appeals.batch`)."""
         from gongkai.appeals import batch
 
         agency = find_agency(opts["agency"])
-        by, path, data = self._user_and_file(opts, batch.MAX_BYTES)
+        by = staff_user(opts.get("user"))
+        path, data = read_import_file(opts["file"], batch.MAX_BYTES)
         try:
             rows = batch.read_rows(path.name, data)
         except batch.BatchError as exc:
@@ -119,18 +105,8 @@ class Command(BaseCommand):
 
     def import_ledger(self, opts: dict[str, Any]) -> None:
         agency = find_agency(opts["agency"])
-        by = None
-        if opts["user"]:
-            by = User.objects.filter(username=opts["user"], kind=UserKind.STAFF).first()
-            if by is None:
-                raise CommandError(f"找不到工作人员用户“{opts['user']}”。")
-        path = Path(opts["file"])
-        try:
-            if path.stat().st_size > ledger.MAX_BYTES:
-                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        by = staff_user(opts.get("user"))
+        path, data = read_import_file(opts["file"])
         try:
             rows = ledger.read_rows(path.name, data)
         except ledger.LedgerError as exc:

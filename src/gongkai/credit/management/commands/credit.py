@@ -18,9 +18,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import timezone
 
+from gongkai.core.commandline import read_import_file, staff_user
 from gongkai.credit import batch, records, services
 from gongkai.credit.models import Kind
-from gongkai.orgs.models import Agency, User, UserKind
+from gongkai.orgs.models import Agency
 
 
 def find_agency(text: str) -> Agency:
@@ -57,25 +58,11 @@ class Command(BaseCommand):
         else:
             self.do_export(opts)
 
-    def _user(self, name: str | None) -> User | None:
-        if not name:
-            return None
-        user = User.objects.filter(username=name, kind=UserKind.STAFF).first()
-        if user is None:
-            raise CommandError(f"找不到工作人员用户“{name}”。")
-        return user
-
     def do_import(self, opts: dict[str, Any]) -> None:
         agency = find_agency(opts["agency"])
         kind = Kind(opts["kind"])
-        by = self._user(opts["user"])
-        path = Path(opts["file"])
-        try:
-            if path.stat().st_size > batch.MAX_BYTES:
-                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        by = staff_user(opts["user"])
+        path, data = read_import_file(opts["file"])
         try:
             rows = batch.read_rows(kind, path.name, data)
         except batch.BatchError as exc:
@@ -135,7 +122,7 @@ class Command(BaseCommand):
         if fmt not in ("xlsx", "csv"):
             raise CommandError("输出文件的扩展名应为 .xlsx 或 .csv。")
         data, count = services.export_file(
-            agency=agency, kind=kind, year=year, fmt=fmt, masked=opts["masked"], by=self._user(opts["user"])
+            agency=agency, kind=kind, year=year, fmt=fmt, masked=opts["masked"], by=staff_user(opts["user"])
         )
         try:
             out.write_bytes(data)

@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.core import spreadsheets
+from gongkai.core.commandline import read_import_file, staff_user
 from gongkai.land import batch, rules, selectors
-from gongkai.orgs.models import Agency, User, UserKind
+from gongkai.orgs.models import Agency
 
 
 class Command(BaseCommand):
@@ -38,18 +37,8 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=opts["agency"]).first()
         if agency is None:
             raise CommandError(f"找不到机关“{opts['agency']}”。")
-        by = None
-        if opts.get("user"):
-            by = User.objects.filter(username=opts["user"], kind=UserKind.STAFF).first()
-            if by is None:
-                raise CommandError(f"找不到工作人员用户“{opts['user']}”。")
-        path = Path(opts["file"])
-        try:
-            if path.stat().st_size > spreadsheets.MAX_BYTES:
-                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        by = staff_user(opts.get("user"))
+        path, data = read_import_file(opts["file"])
         result = batch.import_file(name=path.name, data=data, agency=agency, by=by, dry_run=opts["dry_run"])
         for line in result.errors:
             self.stderr.write(line)

@@ -17,8 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gongkai.core import spreadsheets
+from gongkai.core.commandline import read_import_file, staff_user
 from gongkai.normative import batch, selectors, services
-from gongkai.orgs.models import Agency, User, UserKind
+from gongkai.orgs.models import Agency
 
 
 def _agency(text: str) -> Agency:
@@ -64,18 +65,8 @@ class Command(BaseCommand):
 
     def do_import(self, opts: dict[str, Any]) -> None:
         agency = _agency(opts["agency"])
-        by = None
-        if opts["user"]:
-            by = User.objects.filter(username=opts["user"], kind=UserKind.STAFF).first()
-            if by is None:
-                raise CommandError(f"找不到工作人员用户“{opts['user']}”。")
-        path = Path(opts["file"])
-        try:
-            if path.stat().st_size > spreadsheets.MAX_BYTES:
-                raise CommandError(f"{path.name}：文件超过 10 MB，请拆分后分批导入。")
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        by = staff_user(opts.get("user"))
+        path, data = read_import_file(opts["file"])
         try:
             rows = batch.read_rows(path.name, data)
         except batch.BatchError as exc:
