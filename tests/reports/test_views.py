@@ -119,3 +119,17 @@ def test_dashboard_says_the_report_is_due_in_january(world):
     services.review(report=report, by=head)
     services.publish(report=report, by=head)
     assert reports_due(head, date(2022, 1, 5)) is None
+
+
+def test_a_refused_hand_entry_keeps_what_was_typed(client, world):
+    report = services.draft(agency=world["province"], year=2021, by=world["head"])
+    login(client, world["clerk"])
+    response = client.post(
+        reverse("reports_staff:enter_cell", args=[report.pk]),
+        {"path": "section2.art20_8.fees.amount_10k_yuan", "value": "十二", "reason": "财务处的统计表"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "不是数字" in page
+    assert 'value="十二"' in page and 'value="财务处的统计表"' in page
+    assert 'value="section2.art20_8.fees.amount_10k_yuan" selected' in page

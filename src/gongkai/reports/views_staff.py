@@ -109,7 +109,13 @@ def _cell_link(report: AnnualReport) -> Any:
 
 @staff_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_report(request.user, pk)
+    return _render_detail(request, access.get_report(request.user, pk))
+
+
+def _render_detail(
+    request: HttpRequest, report: AnnualReport, *, cell_input: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The report page; ``cell_input`` puts back what was typed into the hand-entry form after an error."""
     agency = report.agency
     data = services.to_json(report)
     extras = data.pop("extras", None) or services.extras(report)
@@ -153,7 +159,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 agency=agency, year=report.year, version__gt=report.version
             ).first(),
             "downloads": list(DOWNLOADS),
+            "cell_input": cell_input or {},
         },
+        status=status,
     )
 
 
@@ -205,6 +213,8 @@ def report_cell(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已保存：%(cell)s") % {"cell": formats.cell_name(report.format, path)})
     except ValidationError as exc:
         _errors(request, exc)
+        typed = {k: request.POST.get(k, "") for k in ("path", "value", "reason")}
+        return _render_detail(request, report, cell_input=typed, status=400)  # nothing typed is lost
     return redirect(f"{reverse('reports_staff:detail', args=[pk])}#cells")
 
 
