@@ -20,6 +20,7 @@ Environment variables
     GONGKAI_CACHE_URL / REDIS_URL  redis://host:6379/0 for the shared cache (default: local memory)
     GONGKAI_TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is believed
     GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
+    GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
 """
 
 from __future__ import annotations
@@ -239,11 +240,19 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
+# Logs (bad inputs 20 and 25): one JSON object per line in production, plain text in development; both
+# with ISO 8601 timestamps carrying the Beijing offset, line breaks in messages escaped (core/logs.py).
+GONGKAI_LOG_FORMAT = os.environ.get("GONGKAI_LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+if GONGKAI_LOG_FORMAT not in {"json", "plain"}:
+    raise ValueError(f"GONGKAI_LOG_FORMAT must be json or plain, not {GONGKAI_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "gongkai.core.logs.PlainFormatter", "tz": TIME_ZONE},
+        "json": {"()": "gongkai.core.logs.JsonFormatter", "tz": TIME_ZONE},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": GONGKAI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGKAI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
