@@ -4,6 +4,10 @@ Checks are delegated to python-stdnum, which implements the national standards:
 - 居民身份证号码, GB 11643-1999 (ISO 7064 MOD 11-2 check digit): ``stdnum.cn.ric``;
 - 统一社会信用代码, GB 32100-2015 (MOD 31 check character): ``stdnum.cn.uscc``.
 This module only adds the Chinese messages a citizen reads and the masks used on screens and exports.
+
+The old 15-digit 居民身份证号码 (GB 11643-1989: address code, birth date ``YYMMDD`` of 19YY, sequence; no
+check digit) is a document type of its own: python-stdnum's ``cn.ric`` knows only the 18-digit form, so
+its few rules are written out here (:func:`validate_old_resident_id`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from stdnum.cn import ric, uscc
 
 class IdType(StrEnum):
     RESIDENT_ID = "resident_id"  # 居民身份证
+    OLD_RESIDENT_ID = "resident_id_15"  # 旧版十五位身份证 (GB 11643-1989)
     PASSPORT = "passport"  # 护照
     HK_MACAO_PERMIT = "hk_macao_permit"  # 港澳居民来往内地通行证 / 居住证
     TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证
@@ -102,6 +107,22 @@ def validate_resident_id(value: str) -> str:
     return value
 
 
+def validate_old_resident_id(value: str, *, today: date | None = None) -> str:
+    """旧版十五位居民身份证号码 (GB 11643-1989): 6-digit address code, birth date ``YYMMDD`` (all in the
+    1900s), 3-digit sequence, no check digit. The birth date must be a real date, not in the future."""
+    if not re.fullmatch(r"[0-9]{15}", value):
+        raise InvalidIdentity("旧版身份证号码应为 15 位数字。")
+    if value[:2] not in PROVINCE_CODES:
+        raise InvalidIdentity("旧版身份证号码的前两位（省级地区码）无效。")
+    try:
+        born = date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError as exc:
+        raise InvalidIdentity("旧版身份证号码中的出生日期无效。") from exc
+    if born > (today or date.today()):
+        raise InvalidIdentity("旧版身份证号码中的出生日期无效。")
+    return value
+
+
 def normalise(value: str) -> str:
     """What people type → canonical form: NFKC (full-width digits and letters become ASCII), separators
     (spaces, dashes) removed, letters upper-cased. Digits of other scripts stay as they are and fail the
@@ -118,6 +139,8 @@ def validate(id_type: IdType | str, value: str) -> str:
         raise InvalidIdentity("请填写证件号码。")
     if kind is IdType.RESIDENT_ID:
         return validate_resident_id(value)
+    if kind is IdType.OLD_RESIDENT_ID:
+        return validate_old_resident_id(value)
     if kind is IdType.USCC:
         try:
             return str(uscc.validate(value))

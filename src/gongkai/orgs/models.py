@@ -224,6 +224,7 @@ class OrganisationKind(models.TextChoices):
 
 ID_TYPE_LABELS = {
     IdType.RESIDENT_ID: _("居民身份证"),
+    IdType.OLD_RESIDENT_ID: _("旧版十五位身份证"),
     IdType.PASSPORT: _("护照"),
     IdType.HK_MACAO_PERMIT: _("港澳居民来往内地通行证"),
     IdType.TAIWAN_PERMIT: _("台湾居民来往大陆通行证"),
