@@ -21,6 +21,7 @@ Environment variables
     GONGKAI_TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is believed
     GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
     GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
+    GONGKAI_HEALTH_MIN_FREE_MB / GONGKAI_HEALTH_MIN_FREE_PERCENT  free disk space /healthz wants (100 / 1)
 """
 
 from __future__ import annotations
@@ -262,6 +263,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Gongkai's own settings.
 GONGKAI_SMS_BACKEND = os.environ.get("GONGKAI_SMS_BACKEND", "gongkai.core.sms.console")
 GONGKAI_MAX_UPLOAD_BYTES = int(os.environ.get("GONGKAI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Health check (/healthz, gongkai health; core/health.py): free space wanted on the media and data disks.
+GONGKAI_HEALTH_MIN_FREE_MB = int(os.environ.get("GONGKAI_HEALTH_MIN_FREE_MB", "100"))
+GONGKAI_HEALTH_MIN_FREE_PERCENT = float(os.environ.get("GONGKAI_HEALTH_MIN_FREE_PERCENT", "1"))
 # Online applications one public account may file per day before the form refuses (bad-inputs 16).
 GONGKAI_DAILY_APPLICATION_LIMIT = int(os.environ.get("GONGKAI_DAILY_APPLICATION_LIMIT", "20"))
 # Production is any configuration with a real secret key; it must also provide its own data keys.

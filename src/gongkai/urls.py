@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, include, path
 
+from gongkai.core.health import healthz
 from gongkai.core.views import elder_mode
 from gongkai.publishing.api import ColumnSitemap, ItemSitemap, export_csv
 
@@ -17,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gongkai.publishing.urls_api")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("healthz", healthz, name="healthz"),
     # the back office
     path("staff/applications/", include("gongkai.applications.urls_staff")),
     path("staff/publishing/", include("gongkai.publishing.urls_staff")),
