@@ -347,6 +347,7 @@ TARGETS: dict[str, Any] = {
     "credit_export_a": lambda w: ([], None, {"agency": w.a.code, "kind": "penalty", "format": "csv"}),
     "report_start_a": lambda w: ([], None, {"agency": w.a.code, "year": "2024"}),
     "report_cell": lambda w: ([w.report.pk], None, {"path": "section3.new_received.natural_person"}),
+    "land_create_a": lambda w: ([], None, {"agency": w.a.pk}),
 }
 
 
@@ -442,6 +443,8 @@ STAFF_MATRIX = [
     row("land_staff:detail", "project", GET, **READ),
     row("land_staff:disclosure_edit", "disclosure", POST, **CHANGE, clerk=OK),
     row("land_staff:link_application", "project", POST, **CHANGE, clerk=OK),
+    row("land_staff:create", "-", GET, b=OK, sup=NONE, clerk=OK),
+    row("land_staff:create", "land_create_a", POST, b=NF, sup=NF, clerk=OK),
     # --- the back office itself -----------------------------------------------------------------------
     row("staff:dashboard", "-", GET, **ANY_STAFF),
     row("staff:agency", "agency_a", GET, **READ),

@@ -2,7 +2,7 @@
 
 - staff who can see the responsible agency (its own staff, supervisors above it) read its projects;
 - staff of the responsible agency with the role clerk, officer, publisher, head or administrator change
-  them (documents, links to applications);
+  them (documents, links to applications) and create that agency's new projects;
 - the quarterly check (remarks, the 通报) belongs to the province: head, supervisor, publisher or
   administrator of a top-level agency;
 - anyone else gets 404, as if the record did not exist; the refusal is logged with ids only.
@@ -25,6 +25,11 @@ CHECK_ROLES = (Role.HEAD, Role.SUPERVISOR, Role.PUBLISHER, Role.ADMIN)
 
 def can_change(user: Any, agency: Agency) -> bool:
     return policy.has_role(user, agency, *CHANGE_ROLES)
+
+
+def creating_agencies(user: Any) -> list[Agency]:
+    """The agencies for which ``user`` may create a project: those where they may change projects."""
+    return list(policy.agencies_with_role(user, *CHANGE_ROLES))
 
 
 def can_view(user: Any, agency: Agency) -> bool:

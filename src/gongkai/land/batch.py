@@ -55,11 +55,6 @@ def _decimal(text: str) -> Decimal:
     return value.quantize(Decimal("0.0001"))
 
 
-def _within(agency: Agency, county_code: str) -> bool:
-    width = {"province": 2, "city": 4}.get(agency.level, 6)
-    return county_code[:width] == agency.division_code[:width]
-
-
 def _norm(header: str) -> str:
     return header.strip().replace("(", "（").replace(")", "）")
 
@@ -119,7 +114,7 @@ def parse(name: str, data: bytes, agency: Agency) -> tuple[list[dict[str, Any]],
         county = Place.objects.filter(code=code, level=PlaceLevel.COUNTY).first()
         if code and county is None:
             err("县市区代码", f"未知的县级区划代码 {code}。")
-        elif county is not None and not _within(agency, county.code):
+        elif county is not None and not services.county_within(agency, county.code):
             err("县市区代码", f"{county.name}不在{agency.name}的辖区内。")
         row["county"] = county
         for column, key in (("征收面积（公顷）", "area_ha"), ("其中耕地（公顷）", "farmland_ha")):
@@ -155,29 +150,7 @@ def parse(name: str, data: bytes, agency: Agency) -> tuple[list[dict[str, Any]],
 
 
 def _places(row: dict[str, Any]) -> list[Place]:
-    county: Place = row["county"]
-    if not row["township"]:
-        return []
-    township = Place.objects.filter(parent=county, name=row["township"]).first()
-    if township is None:
-        taken = set(Place.objects.filter(parent=county).values_list("code", flat=True))
-        code = next(f"{county.code}{n:03d}" for n in range(100, 1000) if f"{county.code}{n:03d}" not in taken)
-        township = services.place_ensure(
-            code=code, name=row["township"], level=PlaceLevel.TOWNSHIP, parent=county, local=True
-        )
-    places = []
-    for name in row["villages"]:
-        village = Place.objects.filter(parent=township, name=name).first()
-        if village is None:
-            village = services.place_ensure(
-                code=services.local_village_code(township),
-                name=name,
-                level=PlaceLevel.VILLAGE,
-                parent=township,
-                local=True,
-            )
-        places.append(village)
-    return places or [township]
+    return services.places_from_names(row["county"], row["township"], row["villages"])
 
 
 def import_file(*, name: str, data: bytes, agency: Agency, by: Any, dry_run: bool = False) -> Result:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.core import audit
@@ -117,8 +117,10 @@ def _checklist(project: ExpropriationProject) -> int:
 
 @transaction.atomic
 def project_create(
-    *, agency: Agency, data: dict[str, Any], places: list[Place] | None = None, by: Any
+    *, agency: Agency, data: dict[str, Any], places: list[Place] | None = None, by: Any, via: str = ""
 ) -> ExpropriationProject:
+    """Create a project with its document checklist. ``via`` says where it came from (``form``; the
+    import and the demo leave it blank) and is kept in the audit entry."""
     values = _clean_project(data)
     if "regime" not in data:
         values["regime"] = rules.propose_regime(values.get("approval_date")).value
@@ -129,7 +131,13 @@ def project_create(
         project.places.set(places)
     _checklist(project)
     search_outbox.enqueue(project)
-    audit.record(by, "land.project_create", project, agency=agency, data={"name": project.name})
+    audit.record(
+        by,
+        "land.project_create",
+        project,
+        agency=agency,
+        data={"name": project.name, **({"via": via} if via else {})},
+    )
     return project
 
 
@@ -147,6 +155,76 @@ def project_update(
     search_outbox.enqueue(project, "delete" if project.withheld else "upsert")
     audit.record(by, "land.project_update", project, agency=project.agency, data={"fields": sorted(values)})
     return project
+
+
+def county_within(agency: Agency, county_code: str) -> bool:
+    """Is the county (its 6-digit code) inside the area of ``agency`` (a province, city or county)?"""
+    width = {"province": 2, "city": 4}.get(agency.level, 6)
+    return county_code[:width] == agency.division_code[:width]
+
+
+def places_from_names(county: Place, township: str, villages: list[str]) -> list[Place]:
+    """The places a project concerns, from names as people write them: the township under ``county`` and
+    its villages; those not yet known get local codes (never shown as official ones). Only the township
+    when no village is named; nothing without a township."""
+    if not township:
+        return []
+    found = Place.objects.filter(parent=county, name=township).first()
+    if found is None:
+        taken = set(Place.objects.filter(parent=county).values_list("code", flat=True))
+        code = next(
+            (f"{county.code}{n:03d}" for n in range(100, 1000) if f"{county.code}{n:03d}" not in taken), None
+        )
+        if code is None:
+            raise ValidationError(f"{county.name}下的乡镇本地编码已用完。")
+        found = place_ensure(code=code, name=township, level=PlaceLevel.TOWNSHIP, parent=county, local=True)
+    places = []
+    for name in villages:
+        village = Place.objects.filter(parent=found, name=name).first()
+        if village is None:
+            village = place_ensure(
+                code=local_village_code(found), name=name, level=PlaceLevel.VILLAGE, parent=found, local=True
+            )
+        places.append(village)
+    return places or [found]
+
+
+@transaction.atomic
+def project_register(
+    *, agency: Agency, data: dict[str, Any], township: str = "", villages: list[str] | None = None, by: Any
+) -> ExpropriationProject:
+    """A project typed by staff of the responsible agency (the staff form): the checks the import makes
+    (the county inside the agency's area, no second project of the same name or 批准文号, villages only
+    with their township), then :func:`project_create` (its checklist and its audit entry)."""
+    villages = [clean_text(v).strip()[:60] for v in villages or [] if clean_text(v).strip()]
+    township = clean_text(township).strip()[:60]
+    values = {k: data[k] for k in PROJECT_FIELDS if k in data and data[k] not in (None, "")}
+    errors: dict[str, list[str]] = {}
+    county: Place | None = values.get("county")
+    if county is None or county.level != PlaceLevel.COUNTY:
+        errors["county"] = ["请选择县市区。"]
+    elif not county_within(agency, county.code):
+        errors["county"] = [f"{county.name}不在{agency.name}的辖区内。"]
+    name = clean_text(values.get("name", "")).strip()
+    if not name:
+        errors["name"] = ["请填写项目（批次）名称。"]
+    elif ExpropriationProject.objects.filter(agency=agency, name=name).exists():
+        errors["name"] = [f"本机关已有名为“{name}”的项目。"]
+    number = clean_text(values.get("approval_number", "")).strip()
+    if number and ExpropriationProject.objects.filter(approval_number=number).exists():
+        errors["approval_number"] = [f"批准文号“{number}”已登记在另一个项目中。"]
+    if villages and not township:
+        errors["villages"] = ["填写村时须同时填写乡镇。"]
+    if errors:
+        raise ValidationError(errors)
+    values["name"], values["approval_number"] = name, number
+    assert county is not None
+    places = places_from_names(county, township, villages)
+    try:
+        with transaction.atomic():
+            return project_create(agency=agency, data=values, places=places, by=by, via="form")
+    except IntegrityError as exc:  # the same name or number saved by someone else a moment ago
+        raise ValidationError({"name": ["该项目刚刚已由他人登记，请刷新项目列表查看。"]}) from exc
 
 
 def _item_allowed(project: ExpropriationProject, item: Item) -> bool:

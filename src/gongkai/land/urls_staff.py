@@ -6,6 +6,7 @@ app_name = "land_staff"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views_staff.project_list, name="list"),
+    path("new/", views_staff.project_create, name="create"),
     path("supervision/", views_staff.supervision, name="supervision"),
     path("supervision/notice/", views_staff.notice_save, name="notice_save"),
     path("<int:pk>/", views_staff.project_detail, name="detail"),
