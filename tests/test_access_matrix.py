@@ -59,10 +59,10 @@ from gongkai.publishing.models import CatalogueNode
 from gongkai.reports import services as reports
 from tests.credit.conftest import COMPANY, DATA
 from tests.factories import ApplicantFactory, UnitFactory, staff
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = date(2026, 11, 25)
 
 LOGIN, NF, NONE, OK, HIDDEN, SHOWN = "LOGIN", "NF", "NONE", "OK", "HIDDEN", "SHOWN"

@@ -21,6 +21,9 @@ Environment variables
     GONGKAI_TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is believed
     GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
     GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
+    GONGKAI_CLAMAV           clamd for the upload virus scan: unix:///path/clamd.ctl or tcp://host:port
+    GONGKAI_UPLOAD_QUOTA_BYTES  bytes an applicant may upload per rolling 24 hours (200 MB)
+    GONGKAI_UPLOAD_MAX_PIXELS / GONGKAI_UPLOAD_MAX_IMAGE_SIDE  image cap (40 megapixels / 20,000 pixels)
     GONGKAI_HEALTH_MIN_FREE_MB / GONGKAI_HEALTH_MIN_FREE_PERCENT  free disk space /healthz wants (100 / 1)
 """
 
@@ -263,6 +266,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Gongkai's own settings.
 GONGKAI_SMS_BACKEND = os.environ.get("GONGKAI_SMS_BACKEND", "gongkai.core.sms.console")
 GONGKAI_MAX_UPLOAD_BYTES = int(os.environ.get("GONGKAI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Uploads (core/uploads.py): image pixel cap (header only, never decoded), per-applicant quota per rolling
+# 24 hours, and clamd for the virus scan (unix:///run/clamav/clamd.ctl or tcp://127.0.0.1:3310; unset = none).
+GONGKAI_UPLOAD_MAX_PIXELS = int(os.environ.get("GONGKAI_UPLOAD_MAX_PIXELS", "40000000"))
+GONGKAI_UPLOAD_MAX_IMAGE_SIDE = int(os.environ.get("GONGKAI_UPLOAD_MAX_IMAGE_SIDE", "20000"))
+GONGKAI_UPLOAD_QUOTA_BYTES = int(os.environ.get("GONGKAI_UPLOAD_QUOTA_BYTES", str(200 * 1024 * 1024)))
+GONGKAI_CLAMAV = os.environ.get("GONGKAI_CLAMAV", "").strip()
 # Health check (/healthz, gongkai health; core/health.py): free space wanted on the media and data disks.
 GONGKAI_HEALTH_MIN_FREE_MB = int(os.environ.get("GONGKAI_HEALTH_MIN_FREE_MB", "100"))
 GONGKAI_HEALTH_MIN_FREE_PERCENT = float(os.environ.get("GONGKAI_HEALTH_MIN_FREE_PERCENT", "1"))

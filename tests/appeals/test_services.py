@@ -16,6 +16,7 @@ from gongkai.orgs.models import Role
 from tests.appeals.conftest import TODAY
 from tests.appeals.helpers import application
 from tests.factories import UnitFactory, applicant_account, staff
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_attach_checks_the_content(office, make, tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path
     case = make()
-    pdf = SimpleUploadedFile("决定书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("决定书.pdf", PDF, content_type="application/pdf")
     doc = services.document_attach(case, upload=pdf, kind="decision", by=office["clerk"])
     assert doc.name == "决定书.pdf" and doc.content_type == "application/pdf"
     assert doc.file.name.startswith("private/appeals/") and "决定书" not in doc.file.name

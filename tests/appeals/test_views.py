@@ -15,6 +15,7 @@ from gongkai.appeals.models import AppealCase
 from gongkai.orgs.models import Role
 from tests.appeals.helpers import application
 from tests.factories import PASSWORD, applicant_account, staff
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_documents_upload_and_download_behind_the_policy(office, make, tree, tmp
     attach = reverse("appeals_staff:attach", args=[case.public_id])
     r = c.post(attach, {"kind": "decision", "file": SimpleUploadedFile("a.pdf", b"not a pdf")})
     assert r.status_code == 200 and "只接受" in r.content.decode()
-    r = c.post(attach, {"kind": "decision", "file": SimpleUploadedFile("复议决定书.pdf", b"%PDF-1.4\n%%EOF")})
+    r = c.post(attach, {"kind": "decision", "file": SimpleUploadedFile("复议决定书.pdf", PDF)})
     assert r.status_code == 302
     doc = case.documents.get()
     url = reverse("appeals_staff:document", args=[case.public_id, doc.public_id])

@@ -26,8 +26,8 @@ from gongkai.applications.models import Application, Assignment, Attachment, Cas
 from gongkai.applications.workflow import Status
 from gongkai.orgs.models import Role
 from tests.factories import PASSWORD, ApplicantFactory, UnitFactory, staff
+from tests.upload_samples import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COUNTER_APPLICANT = {
     "applicant_column": "natural_person",
     "applicant_name": "张建国",

@@ -14,10 +14,9 @@ from gongkai.applications import services
 from gongkai.applications.models import Application, Attachment
 from gongkai.orgs.models import Role
 from tests.factories import PASSWORD, ApplicantFactory, staff
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def login(user) -> Client:

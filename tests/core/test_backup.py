@@ -36,11 +36,11 @@ from gongkai.orgs.models import Role
 from gongkai.publishing import services as publishing
 from gongkai.publishing.models import CatalogueNode, Item
 from tests.factories import ApplicantFactory, UnitFactory, staff
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GONGKAI = str(Path(sys.executable).parent / "gongkai")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
 COUNTER_APPLICANT = {
     "applicant_column": "natural_person",

@@ -24,10 +24,10 @@ from gongkai.publishing import services as publishing_services
 from gongkai.publishing.models import CatalogueNode
 from tests.applications.conftest import office, register  # noqa: F401  (fixtures)
 from tests.factories import PASSWORD, ApplicantFactory, applicant_account, resident_id
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ID_NUMBER = resident_id("43012119680315003")
 
 

@@ -19,10 +19,9 @@ from gongkai.normative.models import Cleanup, Document, DocumentRelation, Stage
 from gongkai.orgs.models import Role
 from tests.factories import PASSWORD, applicant_account, staff
 from tests.normative.conftest import make
+from tests.upload_samples import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def login(user) -> Client:

@@ -18,6 +18,7 @@ from gongkai.publishing import services, workflow
 from gongkai.publishing.models import CatalogueNode, Item
 from gongkai.publishing.workflow import Status
 from tests.factories import PASSWORD, staff
+from tests.upload_samples import PDF
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -272,9 +273,7 @@ def test_original_files_are_public_with_their_item(desk, tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path
     item = make(desk)
-    record = services.item_attach(
-        item=item, upload=SimpleUploadedFile("批复.pdf", b"%PDF-1.4\n%%EOF\n"), by=None
-    )
+    record = services.item_attach(item=item, upload=SimpleUploadedFile("批复.pdf", PDF), by=None)
     url = reverse("publishing_public:file", args=["430S00", item.pk, record.pk])
     assert Client().get(url).status_code == 404  # not before publication
     publish(desk, item)

@@ -63,13 +63,18 @@ class OnlineApplicationForm(RequestForm):
         applicant = self.fields["applicant"]
         assert isinstance(applicant, forms.ModelChoiceField)
         applicant.queryset = Applicant.objects.filter(account=account)
+        self.account = account
 
     def clean_identity_copy(self) -> Any:
+        """Type, content (PDF active content, image pixels), virus scan and the account's 24-hour quota;
+        a refused file is a form error next to the field and is not kept."""
         upload = self.cleaned_data.get("identity_copy")
         if upload:
+            from gongkai.applications.quota import check_quota
             from gongkai.core import uploads
 
             try:
+                check_quota(self.account, upload.size or 0)
                 uploads.check(upload, {"pdf", "jpg", "jpeg", "png"})
             except uploads.UploadRejected as exc:
                 raise forms.ValidationError(str(exc)) from exc

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("公共")
 
     def ready(self) -> None:
-        from gongkai.core import checks  # noqa: F401  (registers the deploy checks)
+        from gongkai.core import checks, uploads  # noqa: F401  (registers the system checks)
