@@ -316,6 +316,7 @@ TARGETS: dict[str, Any] = {
     "projects": lambda w: ([], "长沙县矩阵批次"),
     "app": lambda w: ([w.app.public_id], w.app.number),
     "app_act": lambda w: ([w.app.public_id, "note"], None, {"version": w.app.version}),
+    "app_reveal": lambda w: ([w.app.public_id], None, {"field": "id_number"}),
     "app_file": lambda w: ([w.app.public_id, w.attachment.public_id], None),
     "app_letter": lambda w: ([w.app.public_id, w.letter_kind, "pdf"], None),
     "item": lambda w: ([w.item.pk], "矩阵草稿信息"),
@@ -376,6 +377,7 @@ STAFF_MATRIX = [
     row("applications_staff:letter", "app_letter", GET, **READ),
     row("applications_staff:file", "app_file", GET, **READ),
     row("applications_staff:act", "app_act", POST, **CHANGE, publisher=NF, clerk=OK),
+    row("applications_staff:reveal", "app_reveal", POST, **CHANGE, publisher=NF, clerk=OK, head=OK),
     # --- 主动公开 -------------------------------------------------------------------------------------
     row("publishing_staff:list", "items", GET, b=HIDDEN, clerk=SHOWN, sup=SHOWN),
     row("publishing_staff:new", "-", GET, b=OK, clerk=OK),

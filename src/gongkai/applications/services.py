@@ -786,6 +786,22 @@ def application_propose_proactive(*, application: Application, text: str, by: An
     return application
 
 
+# Personal data of the applicant that the case page shows masked; a logged reveal shows it in full.
+REVEALABLE = ("id_number", "phone", "address")
+
+
+def application_reveal(*, application: Application, fields: list[str], by: Any) -> dict[str, str]:
+    """The full ID number, phone or address of the applicant for the staff the policy lets handle the
+    case (bad-inputs 13). One audit entry ``application.reveal`` per look: who, the case and the names of
+    the fields shown, never the values (:mod:`gongkai.core.reveal`, as for 双公示 records)."""
+    from gongkai.core.reveal import reveal
+
+    unknown = sorted(set(fields) - set(REVEALABLE))
+    if unknown or not fields:
+        raise ValueError(f"unknown fields: {unknown}")
+    return reveal(application, fields, by=by, verb="application.reveal", agency=application.agency)
+
+
 # --- reminders ------------------------------------------------------------------------------------
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<uuid:public_id>/letters/<str:kind>.<str:ext>", views_staff.letter, name="letter"),
     path("<uuid:public_id>/", views_staff.detail, name="detail"),
     path("<uuid:public_id>/do/<str:action>/", views_staff.act, name="act"),
+    path("<uuid:public_id>/reveal/", views_staff.reveal, name="reveal"),
     path("<uuid:public_id>/files/<uuid:file_id>/", views_staff.file, name="file"),
 ]

@@ -21,6 +21,7 @@ from gongkai.applications.models import Application, Pause
 from gongkai.applications.workflow import ALLOWED, LABELS, Status, TransitionError
 from gongkai.core import clock
 from gongkai.core.calendar import working_calendar
+from gongkai.core.reveal import private
 from gongkai.core.text import parse_int
 from gongkai.orgs import policy
 from gongkai.orgs.models import Role
@@ -109,7 +110,17 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    application = _application(request, public_id, policy.Action.VIEW)
+    return _render_detail(request, _application(request, public_id, policy.Action.VIEW))
+
+
+def _render_detail(
+    request: HttpRequest,
+    application: Application,
+    *,
+    revealed: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The case page. ``revealed``: full values of a logged reveal, shown in this answer only."""
     result = services.deadline(application)
     cal = working_calendar()
     today = timezone.localdate()
@@ -135,8 +146,57 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         if application.status not in ("replied", "closed")
         else [],
         "allowed": {s.value for s in ALLOWED[Status(application.status)]},
+        "personal": _personal_rows(application, revealed or {}, can_reveal=can_handle),
+        "revealed": bool(revealed),
     }
-    return render(request, "applications/staff/detail.html", context)
+    return private(render(request, "applications/staff/detail.html", context, status=status))
+
+
+def _personal_rows(
+    application: Application, revealed: dict[str, str], *, can_reveal: bool
+) -> list[dict[str, Any]]:
+    """The applicant's ID number, phone and address as the case page shows them: masked, or in full
+    after a logged reveal; a reveal button for those the policy lets handle the case."""
+    rows = []
+    for field, label, masked in (
+        ("id_number", _("证件号码"), application.id_number_masked),
+        ("phone", _("联系电话"), application.phone_masked),
+        ("address", _("通信地址"), application.address_masked),
+    ):
+        has_value = bool(getattr(application, field))
+        if field == "id_number" and not has_value:
+            continue
+        rows.append(
+            {
+                "field": field,
+                "label": label,
+                "prefix": application.get_id_type_display() if field == "id_number" else "",
+                "masked": masked,
+                "shown": revealed.get(field, ""),
+                "can_reveal": can_reveal and has_value,
+            }
+        )
+    return rows
+
+
+@staff_required
+@require_POST
+def reveal(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A logged look at the applicant's full ID number, phone or address (``field``; ``all`` for the
+    three): only for those who may handle the case (404 for everyone else, as for any refused case).
+    Answered with the one field (htmx) or the case page; never stored by a cache."""
+    application = _application(request, public_id, policy.Action.HANDLE)
+    field = request.POST.get("field", "all")
+    fields = list(services.REVEALABLE) if field == "all" else [field]
+    if not set(fields) <= set(services.REVEALABLE):
+        raise Http404
+    shown = services.application_reveal(application=application, fields=fields, by=request.user)
+    if request.headers.get("HX-Request") == "true" and field != "all":
+        rows = [r for r in _personal_rows(application, shown, can_reveal=True) if r["field"] == field]
+        return private(
+            render(request, "applications/staff/_personal.html", {"app": application, "row": rows[0]})
+        )
+    return _render_detail(request, application, revealed=shown)
 
 
 def _action_forms(application: Application) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from gongkai.core import audit, clock
 from gongkai.core.calendar import working_calendar
 from gongkai.core.identity import InvalidIdentity, validate_phone
+from gongkai.core.reveal import reveal as logged_reveal
 from gongkai.core.text import clean_text
 from gongkai.credit import records
 from gongkai.credit.models import VALUE_FIELDS, Decision, Kind, Status
@@ -264,16 +265,13 @@ def decision_delete(decision: Decision, *, by: Any, reason: str = "") -> None:
     decision.delete()
 
 
+REVEALABLE = ("id_number", "legal_rep_id_number", "contact_phone", "frozen_account")
+
+
 def decision_reveal(decision: Decision, *, by: Any) -> dict[str, str]:
     """The full identifiers of a record for the staff who may change it; every reveal is logged
-    (``bad-inputs.md`` 13). Returns only the fields that have a value."""
-    shown = {
-        name: getattr(decision, name)
-        for name in ("id_number", "legal_rep_id_number", "contact_phone", "frozen_account")
-        if getattr(decision, name)
-    }
-    audit.record(by, "credit.reveal", decision, agency=decision.agency, data={"fields": sorted(shown)})
-    return shown
+    (``bad-inputs.md`` 13, :mod:`gongkai.core.reveal`). Returns only the fields that have a value."""
+    return logged_reveal(decision, REVEALABLE, by=by, verb="credit.reveal", agency=decision.agency)
 
 
 # --- deadlines ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.calendar import working_calendar
 from gongkai.core.identity import normalise
 from gongkai.core.models import AuditEvent
+from gongkai.core.reveal import private
 from gongkai.core.text import parse_int, parse_year
 from gongkai.credit import access, batch, display, forms, services
 from gongkai.credit.models import Decision, Kind, Status, id_hash
@@ -234,8 +235,7 @@ def _detail(
             ),
         },
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 @staff_required
