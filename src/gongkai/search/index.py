@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -31,12 +33,20 @@ import tantivy
 from gongkai.search import normalise
 from gongkai.search.normalise import Normaliser, ParsedQuery
 
-SCHEMA_VERSION = "v1"
+SCHEMA_VERSION = "v2"
 FACET_FIELDS = ("type", "agency", "year", "status", "category")
 TEXT_LIMIT = 20_000  # characters of a document's text kept for its snippet
-TITLE_BOOST = 3.0
+TITLE_REPEAT = 3  # the head is in the body field this many times: title words weigh more, at no query cost
+RESCORE_WINDOW = 200  # the first hits by BM25 that the recency weight re-orders
 PINYIN_BOOST = 2.0
-PHRASE_SLOP = 2  # search mode puts the words inside a long word between two words; hits are checked
+BODY_ANALYZER = "gk_cjk_bigram"
+
+
+def body_analyzer() -> Any:
+    """Overlapping 2-character pieces of the whole (lower-cased) text — in Rust, no Python per piece.
+    :func:`normalise.bigrams` / :func:`normalise.cover` cut query words the same way."""
+    # no lower-case filter: it allocates for every piece and doubles the cost; Python lower-cases the text
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 2, False)).build()
 
 
 def build_schema() -> Any:
@@ -48,8 +58,12 @@ def build_schema() -> Any:
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("date", indexed=True, fast=True)  # yyyymmdd
     sb.add_float_field("recency", fast=True)
-    sb.add_text_field("title", tokenizer_name="whitespace", index_option="position")
-    sb.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+    # title, place names, document numbers: jieba search-mode words with the domain dictionary (the
+    # vocabulary of "did you mean" and pinyin; not searched: the body holds the head too)
+    sb.add_text_field("title", tokenizer_name="whitespace", index_option="basic")
+    # the head (TITLE_REPEAT times) and the text, lower-cased, as 2-character pieces (no positions: the
+    # phrases shown are checked on the text); stored: snippets are cut from it
+    sb.add_text_field("body", stored=True, tokenizer_name=BODY_ANALYZER, index_option="freq")
     sb.add_text_field("py", tokenizer_name="whitespace", index_option="freq")
     sb.add_bytes_field("data", stored=True)
     return sb.build()
@@ -83,28 +97,31 @@ class IndexDoc:
     keywords: str = ""  # place names, document numbers: indexed with the title and in pinyin
 
 
-Prepared = tuple[str, str, str, str, str, list[str], int, int, float, str, str, str, bytes]
+Prepared = tuple[str, str, str, str, str, list[str], int, int, float, str, str, str, str, bytes]
 
 
 def prepare(doc: IndexDoc, norm: Normaliser) -> Prepared:
-    """Everything the index stores for one document, as plain values (so workers can compute it)."""
+    """Everything the index stores for one document, as plain values (so workers can compute it).
+
+    Python does only the cheap part: normalising the text (OpenCC, widths) and segmenting the short head
+    (title + keywords) with jieba; the long text is cut into pieces by the index's own analyzer."""
     title = normalise.display_text(doc.title)
     text = normalise.display_text(doc.body)[:TEXT_LIMIT]
-    head = title + " " + normalise.search_text(doc.keywords) if doc.keywords else title
-    head_n = head.lower()
-    data = json.dumps(
-        {
-            "title": title,
-            "url": doc.url,
-            "agency": doc.agency,
-            "agency_name": doc.agency_name,
-            "date": doc.day.isoformat() if doc.day else None,
-            "status": doc.status,
-            "category": doc.category,
-            "text": text,
-        },
-        ensure_ascii=False,
-    ).encode()
+    head = title + " " + normalise.display_text(doc.keywords) if doc.keywords else title
+    head_n, text_n = head.lower(), text.lower()
+    shown: dict[str, Any] = {
+        "title": title,
+        "url": doc.url,
+        "agency": doc.agency,
+        "agency_name": doc.agency_name,
+        "date": doc.day.isoformat() if doc.day else None,
+        "status": doc.status,
+        "category": doc.category,
+    }
+    if text_n != text:  # Latin capitals: the snippet shows the text as written (else: the stored body)
+        shown["text"] = text
+    data = json.dumps(shown, ensure_ascii=False).encode()
+    title_tokens, py = norm.head_fields(head_n, normalised=True)
     return (
         doc.key,
         doc.type,
@@ -115,15 +132,16 @@ def prepare(doc: IndexDoc, norm: Normaliser) -> Prepared:
         doc.day.year if doc.day else 0,
         int(doc.day.strftime("%Y%m%d")) if doc.day else 0,
         recency(doc.day),
-        norm.index_text(head_n, normalised=True),
-        norm.index_text(text.lower(), normalised=True),
-        norm.pinyin_text(head_n, normalised=True),
+        title_tokens,
+        head_n,
+        text_n,
+        py,
         data,
     )
 
 
 def _document(p: Prepared) -> Any:
-    key, type_, agency, category, status, agencies, year, day, rec, title, body, py, data = p
+    key, type_, agency, category, status, agencies, year, day, rec, title, head, text, py, data = p
     d = tantivy.Document()
     d.add_text("key", key)
     d.add_text("type", type_)
@@ -136,7 +154,9 @@ def _document(p: Prepared) -> Any:
     d.add_integer("date", day)
     d.add_float("recency", rec)
     d.add_text("title", title)
-    d.add_text("body", body)
+    for _ in range(TITLE_REPEAT):
+        d.add_text("body", head)
+    d.add_text("body", text)
     d.add_text("py", py)
     d.add_bytes("data", data)
     return d
@@ -183,6 +203,7 @@ class SearchIndex:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         self.index = tantivy.Index(self.schema, path=str(self.directory))
+        self.index.register_tokenizer(BODY_ANALYZER, body_analyzer())
         self._reloaded = 0.0
         self._lock = threading.Lock()
 
@@ -233,55 +254,54 @@ class SearchIndex:
         return list(self.searcher().terms_with_prefix(field_name, prefix, limit=limit))
 
     # --- queries ---
+    #
+    # A word must be in the body field (the head and the text as 2-character pieces: the pieces that
+    # cover it must all be there; a title word counts TITLE_REPEAT times). A quoted phrase needs every
+    # overlapping piece, and the hits shown are checked against the text. Synonyms are alternatives of a
+    # unit; alternatives with the same pieces (征收土地, 土地征收) are searched once.
 
     def _term(self, field_name: str, value: str) -> Any:
         return tantivy.Query.term_query(self.schema, field_name, value)
 
-    def _word(self, word: str, norm: Normaliser | None) -> Any:
-        Q, Occur = tantivy.Query, tantivy.Occur
-        parts = [
-            (Occur.Should, Q.boost_query(self._term("title", word), TITLE_BOOST)),
-            (Occur.Should, self._term("body", word)),
-        ]
-        return Q.boolean_query(parts)
+    def _pieces(self, pieces: Iterable[str]) -> list[Any]:
+        out = []
+        for piece in dict.fromkeys(pieces):
+            if len(piece) == 1:  # a lone character: any piece that starts with it
+                out.append(tantivy.Query.regex_query(self.schema, "body", re.escape(piece) + "."))
+            else:
+                out.append(self._term("body", piece))
+        return out
 
-    def _alternative(self, words: list[str], phrase: bool, norm: Normaliser) -> Any:
-        seq: list[str | tuple[int, str]] = list(words)
+    def _match(self, pieces: list[str]) -> Any:
+        queries = self._pieces(pieces)
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+    def _unit(self, unit: Any) -> Any:
         Q, Occur = tantivy.Query, tantivy.Occur
-        if phrase and len(words) > 1:
-            return Q.boolean_query(
-                [
-                    (
-                        Occur.Should,
-                        Q.boost_query(Q.phrase_query(self.schema, "title", seq, PHRASE_SLOP), 3),
-                    ),
-                    (Occur.Should, Q.phrase_query(self.schema, "body", seq, PHRASE_SLOP)),
-                ]
-            )
-        if len(words) == 1:
-            return self._word(words[0], norm)
-        return Q.boolean_query([(Occur.Must, self._word(w, norm)) for w in words])
+        if unit.phrase:
+            return self._match(normalise.bigrams(unit.text))
+        groups = {
+            tuple(sorted({p for w in words for p in normalise.cover(w)})) for words in unit.alternatives
+        }
+        alts = [self._match(list(pieces)) for pieces in sorted(groups)]
+        return alts[0] if len(alts) == 1 else Q.boolean_query([(Occur.Should, a) for a in alts])
 
     def build_query(
-        self, parsed: ParsedQuery, norm: Normaliser, filters: dict[str, Any] | None = None
+        self, parsed: ParsedQuery, norm: Normaliser | None = None, filters: dict[str, Any] | None = None
     ) -> Any:
         Q, Occur = tantivy.Query, tantivy.Occur
         clauses: list[tuple[Any, Any]] = []
         if parsed.pinyin:
             options = [
                 (Occur.Should, Q.boost_query(self._term("py", parsed.pinyin), PINYIN_BOOST)),
-                (Occur.Should, self._word(parsed.pinyin, None)),
+                (Occur.Should, self._match(normalise.cover(parsed.pinyin))),
             ]
-            options += [(Occur.Should, self._word(w, norm)) for w in parsed.pinyin_words]
+            options += [(Occur.Should, self._match(normalise.cover(w))) for w in parsed.pinyin_words]
             clauses.append((Occur.Must, Q.boolean_query(options)))
         for unit in parsed.units:
-            alts = [self._alternative(a, unit.phrase, norm) for a in unit.alternatives]
-            clauses.append(
-                (
-                    Occur.Must,
-                    alts[0] if len(alts) == 1 else Q.boolean_query([(Occur.Should, a) for a in alts]),
-                )
-            )
+            clauses.append((Occur.Must, self._unit(unit)))
         if not clauses:
             return Q.empty_query()
         for name, value in (filters or {}).items():
@@ -297,6 +317,8 @@ class SearchIndex:
                 clauses.append((Occur.Must, self._term("agencies", str(value))))
             else:
                 clauses.append((Occur.Must, self._term(name, str(value))))
+        if len(clauses) == 1:
+            return clauses[0][1]
         return Q.boolean_query(clauses)
 
     def search(
@@ -316,12 +338,30 @@ class SearchIndex:
         query = self.build_query(parsed, norm, filters)
         if order == "newest":
             result = searcher.search(query, limit, count=True, order_by_field="date", offset=offset)
-        else:
-            result = searcher.search(query, limit, count=True, offset=offset, weight_by_field="recency")
+            page = result.hits
+        elif offset + limit <= RESCORE_WINDOW:
+            # relevance with recency: the first RESCORE_WINDOW hits by BM25, re-ordered by BM25 × the
+            # recency weight (Elasticsearch's rescore window; weighting every match costs a fast-field
+            # read per matching document, as much again as the search itself for frequent words)
+            result = searcher.search(query, RESCORE_WINDOW, count=True)
+            weights = searcher.fast_field_values("recency", [a for _, a in result.hits])
+            ranked = sorted(
+                (
+                    (score * math.log2(2.0 + max(0.0, w or 0.0)), a)
+                    for (score, a), w in zip(result.hits, weights, strict=True)
+                ),
+                key=lambda sa: -sa[0],
+            )
+            page = ranked[offset : offset + limit]
+        else:  # beyond the window: BM25 order
+            result = searcher.search(query, limit, count=True, offset=offset)
+            page = result.hits
         hits = []
-        for score, address in result.hits:
+        for score, address in page:
             doc = searcher.doc(address)
             data = json.loads(doc.get_first("data"))
+            if "text" not in data:
+                data["text"] = doc.get_all("body")[-1]
             hits.append(Hit(key=doc.get_first("key"), score=float(score), data=data))
         count = int(result.count)
         if parsed.phrases and hits:  # exact phrases: check the text (the index allows a little slop)

@@ -9,9 +9,10 @@
   words administrators add), pinyin (full and initials) of words, synonyms, homophone typo correction
   ("did you mean") and the parsing of a query into what the engine searches for.
 
-Documents are indexed as the search-mode tokens of :func:`search_text` joined by spaces (the index
-splits on whitespace), so the index never runs its own Chinese analysis: a query is segmented here in
-exactly the same way.
+Titles (with place names and document numbers) are indexed as the search-mode tokens of
+:func:`search_text` joined by spaces (the index splits on whitespace): a query is segmented here in exactly
+the same way. The long text is indexed as overlapping 2-character pieces by the index itself (Rust);
+:func:`bigrams` and :func:`cover` cut a query word the same way.
 """
 
 from __future__ import annotations
@@ -110,8 +111,18 @@ def _clean(text: str) -> str:
     return clean_text(text)
 
 
+_SPECIAL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\r"
+    + _WIDE.pattern[1:-2]
+    + _COMPAT.pattern[1:-1]
+    + "]"
+)
+
+
 def display_text(text: str) -> str:
     """Cleaned, simplified, half-width: the text snippets are cut from."""
+    if _SPECIAL.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return to_simplified(text)  # the common case: one scan, then OpenCC
     return half_width(to_simplified(_clean(text)))
 
 
@@ -122,6 +133,32 @@ def search_text(text: str) -> str:
 
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
+
+
+# --- 2-character pieces (the body field) ----------------------------------------------------------------
+#
+# The long text of a document is indexed as every overlapping pair of characters of its search text
+# (征地拆迁 → 征地, 地拆, 拆迁), by tantivy's own n-gram tokenizer in Rust — Elasticsearch's cjk analyzer
+# does the same. A word of the query is then found through its pieces: these two functions are the
+# query side of that tokenizer and must cut exactly as it does (characters, not bytes; no position).
+
+
+def bigrams(text: str) -> list[str]:
+    """Every overlapping 2-character piece (a 1-character text is its own piece)."""
+    if len(text) < 2:
+        return [text] if text else []
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def cover(text: str) -> list[str]:
+    """The fewest pieces that cover the text: at 0, 2, 4 … and the last pair (征收土地 → 征收, 土地;
+    自然资源局 → 自然, 资源, 源局). A document holding them all very likely holds the word."""
+    if len(text) < 3:
+        return [text] if text else []
+    pieces = [text[i : i + 2] for i in range(0, len(text) - 1, 2)]
+    if len(text) % 2:
+        pieces.append(text[-2:])
+    return pieces
 
 
 # --- pinyin --------------------------------------------------------------------------------------------
@@ -300,13 +337,21 @@ class Normaliser:
 
     def pinyin_text(self, text: str, *, normalised: bool = False) -> str:
         """Full pinyin and initials of each Chinese word of ``text`` (titles and place names)."""
+        return self.head_fields(text, normalised=normalised)[1]
+
+    def head_fields(self, text: str, *, normalised: bool = False) -> tuple[str, str]:
+        """:meth:`index_text` and :meth:`pinyin_text` of a short text, segmented once."""
+        text = text if normalised else search_text(text)
+        inner = self.inner
+        tokens = [t for t in self._seg.cut_for_search(text, False) if t not in _DROP]
+        tokens += [e for t in tokens if t in inner for e in inner[t]]
         out: list[str] = []
-        for token in self.tokens(text, normalised=normalised):
+        for token in tokens:
             if len(token) >= 2 and _CJK_RUN.fullmatch(token):
                 full, initials = pinyin(token)
                 out.append(full)
                 out.append(initials)
-        return " ".join(out)
+        return " ".join(tokens), " ".join(out)
 
     def words(self, text: str) -> list[str]:
         """The words of a query (default mode, no stopwords or punctuation); ``text`` is normalised."""
