@@ -263,14 +263,14 @@ def round_trip(filled: dict[str, Any], media: Path, tmp_path: Path) -> Path:
         assert number not in issued and number == "430S00-2025-00004"
         assert index != item.index_number and index.endswith(f"{int(serial) + 1:0{len(serial)}d}")
 
-        # Restoring again over what is now in use needs --yes; with --skip-numbers the sequences jump
-        # past numbers that may have been issued after the backup was taken.
+        # Restoring again over what is now in use needs --yes; the number issued since (00004) is read
+        # before the database is replaced and kept, and --skip-numbers (--sequence-margin) jumps 100 more.
         again = run("restore", str(archive), "--no-progress", env=env)
         assert again.returncode == 1 and "目标数据库不是空的" in again.stderr
         again = run("restore", str(archive), "--yes", "--skip-numbers", "100", "--no-progress", env=env)
         assert again.returncode == 0, again.stderr
         number, _index = run("shell", "-c", script, env=env).stdout.split()[-2:]
-        assert number == "430S00-2025-00104"
+        assert number == "430S00-2025-00105"
     return archive
 
 

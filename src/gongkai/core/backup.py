@@ -22,6 +22,13 @@ database (SQLite: backup API into the configured file; PostgreSQL: ``pg_restore 
 --no-owner --single-transaction``), then the files, then verifies the audit chain and compares the row
 counts with the manifest.
 
+Numbers already handed out are never handed out again (bad inputs 19): before the database is replaced,
+the restore reads its number sequences (when it can be reached), and afterwards sets every sequence to
+the higher of the restored and the previous value (:func:`gongkai.core.sequences.carry_forward`).
+``sequence_margin`` skips N more numbers in every sequence, for when the current database is lost and
+numbers issued after the backup cannot be read. The restore is written to the audit trail: the archive's
+file name, the backup's date and every sequence that moved (scopes and numbers only).
+
 What is *not* in the archive: the keys (``GONGKAI_SECRET_KEY``, ``GONGKAI_FIELD_KEYS``,
 ``GONGKAI_LOOKUP_KEY``). Without the field keys the encrypted ID numbers, phones and addresses of a
 backup cannot be read; they must be kept separately (docs/deploy.md). Logs and the returned summaries
@@ -592,7 +599,10 @@ class RestoreResult:
     audit_problem: str = ""
     older_migrations: bool = False
     key_warning: str = ""
-    skipped_numbers: int = 0
+    skipped_numbers: int = 0  # sequences moved on by the margin
+    previous_sequences_read: bool = False
+    sequence_changes: list[Any] = field(default_factory=list)  # sequences.Change
+    sequences_behind: list[Any] = field(default_factory=list)  # sequences.Behind
 
     @property
     def mismatched(self) -> dict[str, tuple[int, int]]:
@@ -630,18 +640,49 @@ def _preflight(extracted: Extracted, *, force: bool) -> None:
             )
 
 
+def _sequences_before() -> dict[tuple[str, int], int] | None:
+    """The number sequences of the database about to be replaced; None when it cannot be read."""
+    from django.db import DatabaseError
+
+    try:
+        if (
+            connection.vendor == "sqlite"
+            and not connection.is_in_memory_db()  # type: ignore[attr-defined]
+            and not Path(str(connection.settings_dict["NAME"])).exists()
+        ):
+            return {}  # no database yet (connecting would create the file)
+        with connection.cursor() as cursor:
+            if "core_sequence" not in connection.introspection.table_names(cursor):
+                return {}
+            cursor.execute("SELECT scope, year, last FROM core_sequence")
+            return {(str(scope), int(year)): int(last) for scope, year, last in cursor.fetchall()}
+    except DatabaseError as exc:
+        logger.warning("restore: the current number sequences could not be read (%s)", type(exc).__name__)
+        connection.close()
+        return None
+
+
 def restore(
-    archive: Path, *, force: bool = False, progress: bool = False, skip_numbers: int = 0
+    archive: Path,
+    *,
+    force: bool = False,
+    progress: bool = False,
+    skip_numbers: int = 0,
+    sequence_margin: int | None = None,
 ) -> RestoreResult:
-    """Restore ``archive`` into the configured database and MEDIA_ROOT (see the module docstring)."""
+    """Restore ``archive`` into the configured database and MEDIA_ROOT (see the module docstring).
+
+    ``sequence_margin`` (``skip_numbers`` is its older name): numbers to skip in every sequence."""
     from gongkai.core import audit
 
-    if skip_numbers < 0:
-        raise BackupError("--skip-numbers 不能为负数。")
+    margin = skip_numbers if sequence_margin is None else sequence_margin
+    if margin < 0:
+        raise BackupError("--sequence-margin 不能为负数。")
     with tempfile.TemporaryDirectory(prefix="gongkai-restore-") as tmp:
         extracted = extract(archive, Path(tmp), progress=progress)
         _preflight(extracted, force=force)
         manifest = extracted.manifest
+        previous = _sequences_before()
         dump = extracted.path(manifest["database"]["member"])
         if connection.vendor == "sqlite":
             _restore_sqlite(dump, progress)
@@ -671,8 +712,8 @@ def restore(
         )
     result.older_migrations = _older(manifest)
     result.key_warning = _field_key_warning(manifest)
-    if result.audit_ok:
-        _after_restore(result, skip_numbers)
+    result.previous_sequences_read = previous is not None
+    _after_restore(result, Path(archive).name, previous or {}, margin)
     logger.info(
         "restore finished: %d tables, %d files, audit checked %d (ok=%s)",
         len(result.counts),
@@ -731,26 +772,43 @@ def _field_key_warning(manifest: dict[str, Any]) -> str:
     return ""
 
 
-def _after_restore(result: RestoreResult, skip_numbers: int) -> None:
-    """Record the restore in the audit trail; optionally move every number sequence on."""
-    from django.db import transaction
-    from django.db.models import F
+def _after_restore(
+    result: RestoreResult, archive_name: str, previous: dict[tuple[str, int], int], margin: int
+) -> None:
+    """Carry the number sequences forward (always: a number handed out must not come again), record
+    the restore in the audit trail (when the restored chain verified), then compare the sequences with
+    the numbers the rows carry."""
+    from django.db import DatabaseError, transaction
+    from django.utils import timezone
 
-    from gongkai.core import audit
-    from gongkai.core.models import Sequence
+    from gongkai.core import audit, sequences
 
+    try:
+        backup_year = timezone.localtime(datetime.fromisoformat(result.manifest["created_at"])).year
+    except (KeyError, TypeError, ValueError):
+        backup_year = timezone.localdate().year
+    years = range(min(backup_year, timezone.localdate().year), timezone.localdate().year + 1)
     with transaction.atomic():
-        if skip_numbers:
-            result.skipped_numbers = Sequence.objects.update(last=F("last") + skip_numbers)
-        audit.record(
-            None,
-            "system.restore",
-            audit.chain_head(),
-            data={
-                "backup_created_at": result.manifest["created_at"],
-                "backup_version": result.manifest.get("gongkai_version"),
-                "backup_audit_seq": result.manifest["audit"]["seq"],
-                "files": result.files,
-                "skip_numbers": skip_numbers,
-            },
-        )
+        changes = sequences.carry_forward(previous, margin=margin, years=years)
+        result.sequence_changes = changes
+        result.skipped_numbers = len(changes) if margin else 0
+        if result.audit_ok:
+            audit.record(
+                None,
+                "system.restore",
+                audit.chain_head(),
+                data={
+                    "file": archive_name,
+                    "backup_created_at": result.manifest["created_at"],
+                    "backup_version": result.manifest.get("gongkai_version"),
+                    "backup_audit_seq": result.manifest["audit"]["seq"],
+                    "files": result.files,
+                    "sequence_margin": margin,
+                    "previous_sequences_read": result.previous_sequences_read,
+                    "sequences": [c.as_dict() for c in changes],
+                },
+            )
+    try:
+        result.sequences_behind = sequences.check()
+    except DatabaseError:  # an older schema (before ``gongkai migrate``): check after migrating
+        logger.warning("restore: sequences not compared with the rows (older schema)")
