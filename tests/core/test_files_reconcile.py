@@ -248,3 +248,45 @@ def test_storage_elsewhere_is_refused(settings):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
     with pytest.raises(CommandError, match="不在本机目录中"):
         call_command("files", "check", "--no-progress")
+
+
+def test_a_disk_that_fills_during_the_write_leaves_a_partial_file_that_the_sweep_removes(
+    stored, media, monkeypatch
+):
+    """Bad inputs 26: the storage writes the file in chunks; when the disk fills after the first one,
+    the save fails and the transaction rolls back (no row), but the partial file stays where it was
+    being written (Django's FileSystemStorage does not remove it, and ``uploads.store`` never learnt
+    its name). ``files check`` lists it; the sweep removes it once past the grace period."""
+    import errno
+
+    from django.core.files.base import ContentFile
+
+    def filling(self: Any, chunk_size: int | None = None) -> Any:
+        data = self.read()
+        yield data[: len(data) // 2]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ContentFile, "chunks", filling)
+    case = stored["case"]
+    rows = Attachment.objects.count()
+    with pytest.raises(OSError, match="No space left"):
+        services.attach(
+            application=case,
+            upload=SimpleUploadedFile("答复.pdf", PDF, content_type="application/pdf"),
+            kind="disclosed",
+            by=None,
+        )
+    monkeypatch.undo()
+    assert Attachment.objects.count() == rows
+    assert not case.events.filter(verb="attached", reason__contains="答复").exists()
+    report = reconcile.check()
+    assert not report.problems and len(report.unreferenced) == 1
+    partial = report.unreferenced[0]
+    assert (
+        partial.name.startswith(f"private/applications/{case.public_id}/") and partial.size == len(PDF) // 2
+    )
+    _out, _err, code = files_command("sweep")
+    assert code == 0 and (media / partial.name).exists()  # younger than the grace period
+    age(media / partial.name, 2 * HOUR)
+    out, _err, code = files_command("sweep")
+    assert code == 0 and not (media / partial.name).exists() and "已删除 1 个无记录引用的文件" in out
