@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import math
 import os
@@ -181,6 +182,33 @@ def _prepare_batch(batch: Any) -> list[Prepared]:
     return [prepare(d, _worker_norm) for d in docs]
 
 
+Atom = tuple[tuple[str, str], Any]  # (field, value) and its tantivy query
+MAX_EXPANSION = 16
+PHRASE_EXTRA = 20  # conjunctions a query may be expanded into (see SearchIndex.build_query)
+
+
+def _alternatives(options: Iterable[Iterable[list[str]]]) -> list[list[str]]:
+    """The piece sets of a unit's alternatives (each alternative: its words' pieces), without duplicates
+    and without those that contain all the pieces of another (征收土地, 土地征收 → one; 宅基地 makes
+    农村宅基地 needless: whatever has the longer one has the shorter)."""
+    sets: list[frozenset[str]] = []
+    order: list[list[str]] = []
+    for words in options:
+        pieces = [p for w in words for p in w]
+        key = frozenset(pieces)
+        if key and key not in sets:
+            sets.append(key)
+            order.append(list(dict.fromkeys(pieces)))
+    return [p for p, k in zip(order, sets, strict=True) if not any(o < k for o in sets)]
+
+
+def _conjunction(atoms: list[Atom]) -> Any:
+    unique = list({key: q for key, q in atoms}.values())
+    if len(unique) == 1:
+        return unique[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in unique])
+
+
 @dataclass
 class Hit:
     key: str
@@ -256,70 +284,74 @@ class SearchIndex:
     # --- queries ---
     #
     # A word must be in the body field (the head and the text as 2-character pieces: the pieces that
-    # cover it must all be there; a title word counts TITLE_REPEAT times). A quoted phrase needs every
-    # overlapping piece, and the hits shown are checked against the text. Synonyms are alternatives of a
-    # unit; alternatives with the same pieces (征收土地, 土地征收) are searched once.
+    # cover it must all be there; a title word counts TITLE_REPEAT times). A quoted phrase finds the
+    # documents with the pieces that cover it, and the hits are checked against the text before they are
+    # shown. Synonyms are alternatives of a unit; alternatives with the same pieces (征收土地, 土地征收)
+    # are searched once.
 
     def _term(self, field_name: str, value: str) -> Any:
         return tantivy.Query.term_query(self.schema, field_name, value)
 
-    def _pieces(self, pieces: Iterable[str]) -> list[Any]:
+    def _atoms(self, pieces: Iterable[str]) -> list[Atom]:
         out = []
         for piece in dict.fromkeys(pieces):
             if len(piece) == 1:  # a lone character: any piece that starts with it
-                out.append(tantivy.Query.regex_query(self.schema, "body", re.escape(piece) + "."))
+                query = tantivy.Query.regex_query(self.schema, "body", re.escape(piece) + ".")
             else:
-                out.append(self._term("body", piece))
+                query = self._term("body", piece)
+            out.append((("body", piece), query))
         return out
 
-    def _match(self, pieces: list[str]) -> Any:
-        queries = self._pieces(pieces)
-        if len(queries) == 1:
-            return queries[0]
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+    def _unit(self, unit: Any) -> list[list[Atom]]:
+        """The alternatives of a unit, each the pieces that must all be there."""
+        if unit.phrase:  # the pieces that cover the phrase; the hits are checked against the text
+            return [self._atoms(normalise.cover(unit.text))]
+        return [
+            self._atoms(p) for p in _alternatives([normalise.cover(w) for w in a] for a in unit.alternatives)
+        ]
 
-    def _unit(self, unit: Any) -> Any:
+    def _filter(self, name: str, value: Any) -> Atom:
         Q, Occur = tantivy.Query, tantivy.Occur
-        if unit.phrase:
-            return self._match(normalise.bigrams(unit.text))
-        groups = {
-            tuple(sorted({p for w in words for p in normalise.cover(w)})) for words in unit.alternatives
-        }
-        alts = [self._match(list(pieces)) for pieces in sorted(groups)]
-        return alts[0] if len(alts) == 1 else Q.boolean_query([(Occur.Should, a) for a in alts])
+        if name == "year":
+            return (("year", str(value)), Q.term_query(self.schema, "year", int(value)))
+        if isinstance(value, (list, tuple)):
+            either = Q.boolean_query([(Occur.Should, self._term(name, str(v))) for v in value])
+            return ((name, ",".join(map(str, value))), either)
+        field_name = "agencies" if name == "agency" else name
+        return ((field_name, str(value)), self._term(field_name, str(value)))
 
     def build_query(
         self, parsed: ParsedQuery, norm: Normaliser | None = None, filters: dict[str, Any] | None = None
     ) -> Any:
+        """Every clause must match: a unit of the query (any of its alternatives), the pinyin, a filter.
+
+        A clause with alternatives (synonyms, pinyin) nested in a conjunction makes tantivy walk the whole
+        union even when another word is rare; so the query is expanded into a disjunction of flat
+        conjunctions ((a ∨ b) ∧ c → (a ∧ c) ∨ (b ∧ c)) while that stays small, each driven by its rarest
+        term."""
         Q, Occur = tantivy.Query, tantivy.Occur
-        clauses: list[tuple[Any, Any]] = []
+        clauses: list[list[list[Atom]]] = []
         if parsed.pinyin:
-            options = [
-                (Occur.Should, Q.boost_query(self._term("py", parsed.pinyin), PINYIN_BOOST)),
-                (Occur.Should, self._match(normalise.cover(parsed.pinyin))),
-            ]
-            options += [(Occur.Should, self._match(normalise.cover(w))) for w in parsed.pinyin_words]
-            clauses.append((Occur.Must, Q.boolean_query(options)))
+            py = (("py", parsed.pinyin), Q.boost_query(self._term("py", parsed.pinyin), PINYIN_BOOST))
+            words = [normalise.cover(parsed.pinyin)] + [normalise.cover(w) for w in parsed.pinyin_words]
+            clauses.append([[py], *(self._atoms(p) for p in _alternatives([w] for w in words))])
         for unit in parsed.units:
-            clauses.append((Occur.Must, self._unit(unit)))
+            clauses.append(self._unit(unit))
         if not clauses:
             return Q.empty_query()
         for name, value in (filters or {}).items():
-            if value in (None, ""):
-                continue
-            if name == "year":
-                clauses.append((Occur.Must, tantivy.Query.term_query(self.schema, "year", int(value))))
-            elif isinstance(value, (list, tuple)):
-                clauses.append(
-                    (Occur.Must, Q.boolean_query([(Occur.Should, self._term(name, str(v))) for v in value]))
-                )
-            elif name == "agency":
-                clauses.append((Occur.Must, self._term("agencies", str(value))))
-            else:
-                clauses.append((Occur.Must, self._term(name, str(value))))
-        if len(clauses) == 1:
-            return clauses[0][1]
-        return Q.boolean_query(clauses)
+            if value not in (None, ""):
+                clauses.append([[self._filter(name, value)]])
+        if math.prod(len(c) for c in clauses) <= MAX_EXPANSION:
+            combos = [
+                _conjunction([a for alt in combo for a in alt]) for combo in itertools.product(*clauses)
+            ]
+            return combos[0] if len(combos) == 1 else Q.boolean_query([(Occur.Should, c) for c in combos])
+        nested = [
+            alts[0] if len(alts) == 1 else Q.boolean_query([(Occur.Should, a) for a in alts])
+            for alts in ([_conjunction(alt) for alt in clause] for clause in clauses)
+        ]
+        return nested[0] if len(nested) == 1 else Q.boolean_query([(Occur.Must, q) for q in nested])
 
     def search(
         self,
@@ -336,9 +368,10 @@ class SearchIndex:
         """Search; ``keep`` (keys → the keys still public) filters a page before it is returned."""
         searcher = self.searcher()
         query = self.build_query(parsed, norm, filters)
+        extra = PHRASE_EXTRA if parsed.phrases else 0  # candidates that may fail the phrase check
         if order == "newest":
-            result = searcher.search(query, limit, count=True, order_by_field="date", offset=offset)
-            page = result.hits
+            result = searcher.search(query, limit + extra, count=True, order_by_field="date", offset=offset)
+            ranked = result.hits
         elif offset + limit <= RESCORE_WINDOW:
             # relevance with recency: the first RESCORE_WINDOW hits by BM25, re-ordered by BM25 × the
             # recency weight (Elasticsearch's rescore window; weighting every match costs a fast-field
@@ -351,27 +384,25 @@ class SearchIndex:
                     for (score, a), w in zip(result.hits, weights, strict=True)
                 ),
                 key=lambda sa: -sa[0],
-            )
-            page = ranked[offset : offset + limit]
+            )[offset:]
         else:  # beyond the window: BM25 order
-            result = searcher.search(query, limit, count=True, offset=offset)
-            page = result.hits
-        hits = []
-        for score, address in page:
+            result = searcher.search(query, limit + extra, count=True, offset=offset)
+            ranked = result.hits
+        count = int(result.count)
+        hits: list[Hit] = []
+        for score, address in ranked:
             doc = searcher.doc(address)
             data = json.loads(doc.get_first("data"))
             if "text" not in data:
                 data["text"] = doc.get_all("body")[-1]
+            if parsed.phrases:  # the index found the pieces of each phrase: is the phrase itself there?
+                text = (data["title"] + data["text"]).lower()
+                if not all(p in text for p in parsed.phrases):
+                    count -= 1
+                    continue
             hits.append(Hit(key=doc.get_first("key"), score=float(score), data=data))
-        count = int(result.count)
-        if parsed.phrases and hits:  # exact phrases: check the text (the index allows a little slop)
-            checked = [
-                h
-                for h in hits
-                if all(p in (h.data["title"] + h.data["text"]).lower() for p in parsed.phrases)
-            ]
-            count -= len(hits) - len(checked)
-            hits = checked
+            if len(hits) == limit:
+                break
         if keep is not None and hits:
             public = keep([h.key for h in hits])
             gone = [h for h in hits if h.key not in public]

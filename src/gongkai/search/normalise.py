@@ -462,6 +462,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+@lru_cache(maxsize=512)
+def _marks(terms: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern for the terms, longest first (so 征地拆迁 is marked whole, not as 征地 + 拆迁)."""
+    ordered = sorted((t for t in terms if t and not t.isspace()), key=lambda t: (-len(t), t))
+    return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+
+
 def snippet(text: str, terms: Sequence[str], *, width: int = 110) -> str:
     """An HTML-escaped window of ``text`` around the first term found, every term in ``<mark>``.
 
@@ -470,19 +477,20 @@ def snippet(text: str, terms: Sequence[str], *, width: int = 110) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare letter whose lower case has another length
         text = lowered
-    terms = sorted({t for t in terms if t and not t.isspace()}, key=len, reverse=True)
+    wanted = frozenset(terms)
+    pattern = _marks(wanted)
     first = -1
-    for term in terms:
-        pos = lowered.find(term)
-        if pos >= 0 and (first < 0 or pos < first):
-            first = pos
+    for term in wanted:  # str.find is much faster than the regular expression over the whole text
+        if term and not term.isspace():
+            pos = lowered.find(term, 0, first + len(term) if first >= 0 else len(lowered))
+            if pos >= 0 and (first < 0 or pos < first):
+                first = pos
     start = 0 if first < width // 3 else first - width // 3
     end = min(len(text), start + width)
     window, low = text[start:end], lowered[start:end]
-    if not terms:
+    if pattern is None:
         marked = _escape(window)
     else:
-        pattern = re.compile("|".join(re.escape(t) for t in terms))
         parts, last = [], 0
         for m in pattern.finditer(low):
             parts.append(_escape(window[last : m.start()]))
