@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "gongkai.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gongkai.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -272,6 +273,8 @@ GONGKAI_UPLOAD_MAX_PIXELS = int(os.environ.get("GONGKAI_UPLOAD_MAX_PIXELS", "400
 GONGKAI_UPLOAD_MAX_IMAGE_SIDE = int(os.environ.get("GONGKAI_UPLOAD_MAX_IMAGE_SIDE", "20000"))
 GONGKAI_UPLOAD_QUOTA_BYTES = int(os.environ.get("GONGKAI_UPLOAD_QUOTA_BYTES", str(200 * 1024 * 1024)))
 GONGKAI_CLAMAV = os.environ.get("GONGKAI_CLAMAV", "").strip()
+# Whole public pages cached for anonymous visitors (core/pagecache.py); invalidated on publication, 0 = off.
+GONGKAI_PAGE_CACHE_SECONDS = int(os.environ.get("GONGKAI_PAGE_CACHE_SECONDS", "300"))
 # Health check (/healthz, gongkai health; core/health.py): free space wanted on the media and data disks.
 GONGKAI_HEALTH_MIN_FREE_MB = int(os.environ.get("GONGKAI_HEALTH_MIN_FREE_MB", "100"))
 GONGKAI_HEALTH_MIN_FREE_PERCENT = float(os.environ.get("GONGKAI_HEALTH_MIN_FREE_PERCENT", "1"))

@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, include, path
 
 from gongkai.core.health import healthz
-from gongkai.core.views import elder_mode
+from gongkai.core.views import elder_mode, language
 from gongkai.publishing.api import ColumnSitemap, ItemSitemap, export_csv
 
 admin.site.site_header = "公开 Gongkai 管理"
@@ -15,6 +15,7 @@ SITEMAPS = {"items": ItemSitemap, "columns": ColumnSitemap}
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("display/elder/", elder_mode, name="elder_mode"),
+    path("display/language/", language, name="language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gongkai.publishing.urls_api")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.identity import normalise
+from gongkai.core.pagecache import public_page
 from gongkai.credit import display
 from gongkai.credit.models import Decision, Kind, PartyType, Status
 from gongkai.orgs.models import Agency
@@ -31,6 +32,7 @@ def _context(agency: Agency, **extra: Any) -> dict[str, Any]:
     return {"agency": agency, "section": "credit", "ancestors": agency.ancestors().order_by("path"), **extra}
 
 
+@public_page
 def decision_list(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     published = Decision.objects.filter(agency=agency, status=Status.PUBLISHED)
@@ -75,6 +77,7 @@ def decision_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_page
 def decision_detail(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
     agency = _agency(code)
     decision = get_object_or_404(

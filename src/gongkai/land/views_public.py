@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core.pagecache import public_page
 from gongkai.land import notices, selectors
 from gongkai.land.models import NoticeStatus, Place, PlaceLevel, QuarterlyNotice
 from gongkai.orgs.models import Agency
@@ -102,14 +103,17 @@ def _lookup(request: HttpRequest, agency: Agency | None) -> HttpResponse:
     return render(request, "land/public/lookup.html", context)
 
 
+@public_page
 def lookup(request: HttpRequest) -> HttpResponse:
     return _lookup(request, None)
 
 
+@public_page
 def agency_lookup(request: HttpRequest, code: str) -> HttpResponse:
     return _lookup(request, get_object_or_404(Agency, code=code, is_active=True))
 
 
+@public_page
 def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code, is_active=True)
     project = get_object_or_404(selectors.public_projects(), pk=pk, agency=agency)
@@ -127,6 +131,7 @@ def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
+@public_page
 def notice_list(request: HttpRequest) -> HttpResponse:
     rows = QuarterlyNotice.objects.filter(status=NoticeStatus.PUBLISHED).select_related(
         "item", "item__agency"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from gongkai.core.pagecache import public_page
 from gongkai.mailbox import forms, limits, services
 from gongkai.mailbox.models import Box, BoxKind, Letter
 from gongkai.orgs.models import Agency, UserKind
@@ -36,6 +37,7 @@ def _column(agency: Agency, **context: Any) -> dict[str, Any]:
     }
 
 
+@public_page
 def index(request: HttpRequest, code: str) -> HttpResponse:
     """The agency's boxes and its published Q&A (search, filter by box, paging)."""
     agency = _agency(code)
@@ -71,6 +73,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_page
 def qa(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
     """One published question and its answer (the edited, published version only)."""
     agency = _agency(code)

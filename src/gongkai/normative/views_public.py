@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core.pagecache import public_page
 from gongkai.normative import selectors
 from gongkai.normative.lifecycle import Relation, Status
 from gongkai.normative.models import STATUS_UI, Document, Kind, Stage, StatusChange
@@ -42,6 +43,7 @@ def _year(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
 
 
+@public_page
 def document_list(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     base = selectors.public_documents([agency])
@@ -98,6 +100,7 @@ def _public_document(agency: Agency, pk: int) -> Document:
     )
 
 
+@public_page
 def document_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     agency = _agency(code)
     document = _public_document(agency, pk)

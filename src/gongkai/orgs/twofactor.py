@@ -237,6 +237,7 @@ class TwoFactorMiddleware:
                 reverse("staff:logout"),
                 reverse("staff:login"),
                 reverse("set_language"),
+                reverse("language"),
             }
             if path in open_paths or path.startswith("/static/"):
                 return self.get_response(request)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.core.pagecache import public_page
 from gongkai.core.statute import chinese_numeral
 from gongkai.orgs import policy, services, throttle
 from gongkai.orgs.forms import ApplicantAuthenticationForm, ApplicantForm, RegisterForm, VerifyForm
@@ -38,6 +39,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     return redirect("portal:column", code=agency.code)
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(is_active=True).order_by("path", "sort_order"))
     provinces = [a for a in agencies if a.level == Level.PROVINCE]
@@ -50,10 +52,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"provinces": provinces, "children": children})
 
 
+@public_page
 def column(request: HttpRequest, code: str) -> HttpResponse:
     return _column(request, code, "column", "portal/column.html")
 
 
+@public_page
 def guide(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     office = Unit.objects.filter(agency=agency, is_disclosure_office=True).first()
@@ -63,10 +67,12 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     return _column(request, code, "guide", "portal/guide.html", office=office, guide=guide)
 
 
+@public_page
 def rules(request: HttpRequest, code: str) -> HttpResponse:
     return _column(request, code, "rules", "portal/rules.html")
 
 
+@public_page
 def proactive(request: HttpRequest, code: str) -> HttpResponse:
     from gongkai.publishing import catalogue
     from gongkai.publishing.selectors import public_items
@@ -81,12 +87,14 @@ def proactive(request: HttpRequest, code: str) -> HttpResponse:
     return _column(request, code, "proactive", "portal/proactive.html", nodes=nodes, latest=latest)
 
 
+@public_page
 def reports(request: HttpRequest, code: str) -> HttpResponse:
     from gongkai.reports.views_public import published_reports
 
     return _column(request, code, "reports", "portal/reports.html", reports=published_reports(_agency(code)))
 
 
+@public_page
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     agency = _agency(code)
     office = Unit.objects.filter(agency=agency, is_disclosure_office=True).first()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gongkai.core import audit, clock, sequences
+from gongkai.core import audit, clock, pagecache, sequences
 from gongkai.core.calendar import working_calendar
 from gongkai.core.statute import ART20_ITEMS
 from gongkai.core.text import clean_text
@@ -153,6 +153,8 @@ def catalogue_seed(agency: Agency) -> int:
             agency=agency, parent=None, name=name, defaults={"position": offset, "responsible": agency.name}
         )
         created += new
+    if created:
+        pagecache.invalidate_on_commit()
     return created
 
 
@@ -341,6 +343,7 @@ def guide_save(*, agency: Agency, body: str, by: Any) -> Any:
     guide.updated_by = by if getattr(by, "pk", None) else None
     guide.save()
     audit.record(by, "guide.update", guide, agency=agency)
+    pagecache.invalidate_on_commit()
     return guide
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
+from gongkai.core.pagecache import public_page
 from gongkai.orgs.models import Agency
 from gongkai.publishing import selectors, services
 from gongkai.publishing.models import CatalogueNode, Item
@@ -37,6 +38,7 @@ def _column(
     )
 
 
+@public_page
 def node_list(request: HttpRequest, code: str, node_id: int) -> HttpResponse:
     agency = _agency(code)
     node = get_object_or_404(CatalogueNode, agency=agency, pk=node_id)
@@ -61,6 +63,7 @@ def node_list(request: HttpRequest, code: str, node_id: int) -> HttpResponse:
     )
 
 
+@public_page
 def item_detail(request: HttpRequest, code: str, pk: int, number: int | None = None) -> HttpResponse:
     agency = _agency(code)
     item = get_object_or_404(Item.objects.select_related("current", "node", "unit"), agency=agency, pk=pk)

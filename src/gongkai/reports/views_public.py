@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core.pagecache import public_page
 from gongkai.orgs.models import Agency
 from gongkai.reports import outputs, services
 from gongkai.reports.models import AnnualReport, Stage
@@ -29,6 +30,7 @@ def _published(agency: Agency, year: int, version: int | None) -> AnnualReport:
     return report
 
 
+@public_page
 def report(request: HttpRequest, code: str, year: int, version: int | None = None) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code, is_active=True)
     shown = _published(agency, year, version)

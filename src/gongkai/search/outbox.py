@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from gongkai.core import pagecache
 from gongkai.search import documents
 from gongkai.search.models import Action, IndexOutbox, SearchEntry
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 def enqueue(obj: Model, action: str = Action.UPSERT) -> IndexOutbox:
     """Record that ``obj`` changed (call inside the service's transaction)."""
     entry = IndexOutbox.objects.create(kind=documents.kind_of(obj), object_id=obj.pk, action=action)
+    pagecache.invalidate_on_commit()  # what is indexed is shown on public pages too
     if getattr(settings, "GONGKAI_SEARCH_ON_COMMIT", settings.DEBUG):
         transaction.on_commit(_process_soon)
     return entry

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gongkai.core.pagecache import public_page
 from gongkai.orgs.models import Agency
 from gongkai.search import documents, engine
 
@@ -42,6 +43,7 @@ def _link(request: HttpRequest, **changes: Any) -> str:
     return "?" + urlencode(params)
 
 
+@public_page
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
     p = _params(request)
@@ -124,6 +126,7 @@ def _status_label(value: str) -> str:
         return value
 
 
+@public_page
 @require_GET
 def suggest(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip()[:50]
@@ -132,6 +135,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     )
 
 
+@public_page
 @require_GET
 def api_search(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/search?q=…&type=…&agency=…&page=…`` (documented in /api/v1/openapi.json)."""

@@ -1,0 +1,194 @@
+"""Whole-page cache for the public portal: anonymous GETs of pages that opt in.
+
+Why not Django's own per-site or per-view cache: those key a page by the values of the headers in its
+``Vary`` (every page that touches the session varies on ``Cookie``), cannot drop every page at once when
+something is published, and run the whole middleware stack before a hit. Here:
+
+- **What is stored.** Only answers of views decorated with :func:`public_page`, only ``200`` answers to
+  ``GET``, only when the request carried no session and no messages cookie (so nobody is signed in and
+  nothing personal is on the page), and only when the answer sets no cookie and never asked for a CSRF
+  token (a token on the page would be another visitor's). Pages with forms that post (the mailbox, the
+  application form) therefore never enter the cache.
+- **The key** is the scheme, host (validated against ``ALLOWED_HOSTS``), full path with query string,
+  the language the request would get, the elder-mode cookie and whether htmx asked for a fragment.
+- **Invalidation.** Every entry carries the *generation* it was rendered in; :func:`invalidate` (called
+  after the commit of anything that changes a public page: a publication, a withdrawal, a correction —
+  the search outbox and the 双公示 services call it) starts a new generation, so every page is rendered
+  afresh on its next visit. A page rendered while a publication was committing carries the old
+  generation and is never served. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds what nothing invalidates (a
+  document reaching its 施行日期 at midnight, an agency renamed in the admin): 300 s by default, ``0``
+  turns the cache off.
+- **Where the generation lives.** In the shared cache (Redis) when there is one, so that every worker on
+  every host agrees; with the local-memory cache (one machine, development) in the modification time
+  of a stamp file in ``DATA_DIR``, which every worker process on the machine sees.
+
+A hit costs one cache round trip (the page and the generation are read together) and none of the
+middleware below this one, the URL resolver, the view or the template engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "gongkai:pages:generation"
+PAGE_PREFIX = "gongkai:page:"
+HIT_HEADER = "X-Gongkai-Cache"
+_OPT_IN = "_gongkai_public_page"
+_SKIPPED_HEADERS = {"set-cookie", HIT_HEADER.lower()}
+
+
+def enabled() -> bool:
+    return int(getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 0)) > 0
+
+
+def _shared_cache() -> bool:
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def _stamp() -> Path:
+    return Path(settings.DATA_DIR) / "page-cache.generation"
+
+
+def _file_generation() -> str:
+    try:
+        return str(os.stat(_stamp()).st_mtime_ns)
+    except OSError:
+        return "0"
+
+
+def invalidate() -> None:
+    """Start a new generation: every cached page is rendered afresh on its next visit."""
+    stamp = str(time.time_ns())
+    try:
+        cache.set(GENERATION_KEY, stamp, None)
+    except Exception:  # the cache being down must never break a publication
+        log.warning("page cache: could not store the new generation in the cache")
+    path = _stamp()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        os.utime(path, ns=(int(stamp), int(stamp)))
+    except OSError:
+        log.warning("page cache: could not touch the generation stamp %s", path)
+
+
+def invalidate_on_commit() -> None:
+    """Call inside a service's transaction: a new generation now and another once the change is visible.
+
+    The first drops what is cached at once (also where nothing commits, as in a test's transaction); the
+    second drops any page a visitor had rendered from the old data while the transaction was committing.
+    """
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a public view whose anonymous GET answers may be cached whole (see the module docstring)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        setattr(response, _OPT_IN, True)
+        return response
+
+    return wrapper
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _key(request: HttpRequest) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # let the normal path answer 400
+    language = translation.get_language_from_request(request)
+    parts = (
+        request.scheme,
+        host,
+        request.get_full_path(),
+        language,
+        request.COOKIES.get("gongkai_elder") == "1",
+        request.headers.get("HX-Request") == "true",
+        request.headers.get("HX-Target", ""),
+    )
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return PAGE_PREFIX + digest
+
+
+class PublicPageCacheMiddleware:
+    """Serve and store whole public pages; see the module docstring for what may be cached."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not enabled() or not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        shared = _shared_cache()
+        try:
+            found = cache.get_many([key, GENERATION_KEY] if shared else [key])
+        except Exception:
+            log.warning("page cache: the cache did not answer; serving without it")
+            return self.get_response(request)
+        generation = (found.get(GENERATION_KEY) or "0") if shared else _file_generation()
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            return _rebuild(entry)
+        response = self.get_response(request)
+        if request.method == "GET" and self._storable(request, response):
+            try:
+                cache.set(key, _freeze(generation, response), int(settings.GONGKAI_PAGE_CACHE_SECONDS))
+            except Exception:
+                log.warning("page cache: could not store a page")
+        return response
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            getattr(response, _OPT_IN, False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+
+def _freeze(generation: str, response: HttpResponse) -> tuple[str, int, list[tuple[str, str]], bytes]:
+    headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
+    return (generation, response.status_code, headers, response.content)
+
+
+def _rebuild(entry: tuple[str, int, list[tuple[str, str]], bytes]) -> HttpResponse:
+    _generation, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[HIT_HEADER] = "hit"
+    return response

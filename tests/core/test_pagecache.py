@@ -1,0 +1,212 @@
+"""The whole-page cache of the public portal (core/pagecache.py).
+
+Anonymous visitors get a stored copy of a public page until something public changes; whoever is signed
+in, whoever sees a form that posts, and whoever asked in another language or display mode gets the page
+rendered for them. bench/portal.py measures what it buys under load.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gongkai.core import pagecache
+from gongkai.orgs.models import Role
+from gongkai.publishing import services
+from gongkai.publishing.models import CatalogueNode
+from tests.factories import PASSWORD, staff
+
+HIT = pagecache.HIT_HEADER
+
+
+@pytest.fixture(autouse=True)
+def _own_stamp(tmp_path, settings):
+    """A generation stamp of this test's own: another process publishing must not empty our cache."""
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def desk(tree):
+    province = tree["province"]
+    services.catalogue_seed(province)
+    return {
+        "agency": province,
+        "node": CatalogueNode.objects.get(agency=province, name="征地信息"),
+        "writer": staff(province, Role.CLERK),
+        "reviewer": staff(province, Role.REVIEWER),
+        "publisher": staff(province, Role.PUBLISHER),
+    }
+
+
+def publish(desk, title):
+    item = services.item_create(
+        agency=desk["agency"],
+        by=desk["writer"],
+        data={"node": desk["node"], "title": title, "formed_on": date(2026, 11, 2), "body": "<p>正文</p>"},
+    )
+    services.item_submit(item=item, by=desk["writer"])
+    services.item_review(item=item, approve=True, note="不涉密", by=desk["reviewer"])
+    return services.item_publish(item=item, by=desk["publisher"])
+
+
+def listing(desk) -> str:
+    return reverse("publishing_public:list", args=[desk["agency"].code, desk["node"].pk])
+
+
+def test_second_anonymous_visit_is_served_from_the_cache_without_a_query(desk):
+    publish(desk, "长沙县2026年第1批次征收土地的批复")
+    c = Client()
+    first = c.get(listing(desk))
+    assert first.status_code == 200 and HIT not in first
+    with CaptureQueriesContext(connection) as queries:
+        second = c.get(listing(desk))
+    assert second[HIT] == "hit" and len(queries.captured_queries) == 0
+    assert second.content == first.content
+    # the security headers travel with the stored page; no cookie is ever replayed
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert second[header] == first[header]
+    assert not second.cookies
+
+
+def test_a_publication_and_a_withdrawal_show_at_once(desk):
+    item = publish(desk, "第一条批复")
+    c = Client()
+    c.get(listing(desk))
+    assert c.get(listing(desk))[HIT] == "hit"
+    publish(desk, "第二条批复")
+    fresh = c.get(listing(desk))
+    assert HIT not in fresh and "第二条批复" in fresh.content.decode()
+    detail = reverse("publishing_public:detail", args=[desk["agency"].code, item.pk])
+    assert c.get(detail).status_code == 200 and c.get(detail)[HIT] == "hit"
+    services.item_withdraw(item=item, reason="批复已被撤销", by=desk["publisher"])
+    assert c.get(detail).status_code == 410
+    assert "第一条批复" not in c.get(listing(desk)).content.decode()
+
+
+def test_a_page_rendered_during_a_publication_is_not_served_after_it(
+    desk, django_capture_on_commit_callbacks
+):
+    """The generation is read before the view runs: a page rendered from the old data never outlives it."""
+    c = Client()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish(desk, "提交中的批复")
+        c.get(listing(desk))  # rendered (and stored) while the publication had not committed yet
+        assert c.get(listing(desk))[HIT] == "hit"
+    for callback in callbacks:  # the commit
+        callback()
+    assert HIT not in c.get(listing(desk))
+
+
+def test_signed_in_visitors_never_get_or_leave_a_cached_page(desk):
+    anonymous = Client()
+    anonymous.get("/")
+    assert anonymous.get("/")[HIT] == "hit"
+    clerk = Client()
+    assert clerk.login(username=desk["writer"].username, password=PASSWORD)
+    page = clerk.get("/")
+    assert HIT not in page and "工作台" in page.content.decode()
+    assert "工作台" not in anonymous.get("/").content.decode()
+
+
+def test_pages_with_a_form_that_posts_are_never_stored(tree):
+    from gongkai.mailbox.models import Box, BoxKind
+
+    box = Box.objects.create(agency=tree["province"], kind=BoxKind.CONSULTATION)
+    path = reverse("mailbox_public:write", args=[tree["province"].code, box.pk])
+    c = Client()
+    first = c.get(path)
+    assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
+    assert HIT not in c.get(path)
+    assert cache.get(pagecache._key(first.wsgi_request)) is None
+
+
+def test_language_and_elder_mode_get_their_own_copies(desk):
+    c = Client()
+    chinese = c.get("/").content.decode()
+    english = Client(headers={"accept-language": "en"}).get("/").content.decode()
+    assert 'lang="zh-Hans"' in chinese and 'lang="en"' in english
+    c.cookies["gongkai_elder"] = "1"
+    elder = c.get("/").content.decode()
+    assert 'class="portal elder"' in elder
+    del c.cookies["gongkai_elder"]
+    assert c.get("/")[HIT] == "hit" and 'class="portal elder"' not in c.get("/").content.decode()
+
+
+def test_language_switch_is_a_link_that_sets_the_cookie(tree):
+    c = Client()
+    home = c.get("/").content.decode()
+    assert "/display/language/?language=en" in home and "csrfmiddlewaretoken" not in home
+    r = c.get("/display/language/", {"language": "en", "next": "/"})
+    assert r.status_code == 302 and r["Location"] == "/" and r.cookies["django_language"].value == "en"
+    assert 'lang="en"' in c.get("/").content.decode()
+    # nowhere else to go, and no unknown language
+    r = c.get("/display/language/", {"language": "xx", "next": "https://evil.example/"})
+    assert r["Location"] == "/" and "django_language" not in r.cookies
+
+
+def test_a_host_not_allowed_is_still_refused(tree):
+    Client().get("/")
+    assert Client(HTTP_HOST="evil.example").get("/").status_code == 400
+
+
+@override_settings(GONGKAI_PAGE_CACHE_SECONDS=0)
+def test_zero_seconds_turns_the_cache_off(tree):
+    c = Client()
+    c.get("/")
+    assert HIT not in c.get("/")
+
+
+def test_pages_that_did_not_opt_in_are_never_stored(tree):
+    c = Client()
+    c.get("/accounts/login/")
+    assert HIT not in c.get("/accounts/login/")
+    c.get("/sitemap.xml")
+    assert HIT not in c.get("/sitemap.xml")
+
+
+def test_the_generation_stamp_is_seen_by_every_process(tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    before = pagecache._file_generation()
+    pagecache.invalidate()
+    after = pagecache._file_generation()
+    assert after != before and (tmp_path / "page-cache.generation").exists()
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_with_a_shared_cache_the_generation_lives_in_it(desk):
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+        }
+    }
+    with override_settings(CACHES=redis):
+        from django.core.cache import caches  # override_settings reopened "default" on Redis
+
+        try:
+            caches["default"].clear()
+            c = Client()
+            c.get(listing(desk))
+            assert c.get(listing(desk))[HIT] == "hit"
+            assert caches["default"].get(pagecache.GENERATION_KEY) is None
+            publish(desk, "共享缓存里的新批复")
+            assert caches["default"].get(pagecache.GENERATION_KEY) is not None
+            fresh = c.get(listing(desk))
+            assert HIT not in fresh and "共享缓存里的新批复" in fresh.content.decode()
+        finally:
+            caches["default"].clear()
