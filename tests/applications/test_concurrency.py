@@ -154,7 +154,7 @@ def test_two_staff_acting_at_once_through_the_case_page(office, slow_first_recor
     def post(client: Client, action: str, data: dict[str, str]) -> str:
         url = reverse("applications_staff:act", args=[app.public_id, action])
         response = client.post(url, {"version": "1", **data}, follow=True)
-        assert response.status_code == 200
+        assert response.status_code in (200, 409)  # 409: the stale form's page, with what changed
         return response.content.decode()
 
     pages = in_threads(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import forms, selectors, services
+from gongkai.applications import conflicts, forms, selectors, services
 from gongkai.applications.models import Application, Pause
 from gongkai.applications.workflow import ALLOWED, LABELS, Status, TransitionError
 from gongkai.core import clock
@@ -118,9 +118,13 @@ def _render_detail(
     application: Application,
     *,
     revealed: dict[str, str] | None = None,
+    conflict: dict[str, Any] | None = None,
+    bound: str = "",
+    data: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The case page. ``revealed``: full values of a logged reveal, shown in this answer only."""
+    """The case page. ``revealed``: full values of a logged reveal, shown in this answer only;
+    ``conflict``: what changed under a stale form, whose typed ``data`` the form ``bound`` shows again."""
     result = services.deadline(application)
     cal = working_calendar()
     today = timezone.localdate()
@@ -138,7 +142,9 @@ def _render_detail(
         "open_pauses": application.pauses.filter(ended_on__isnull=True),
         "can_handle": can_handle,
         "can_approve": can_approve,
-        "forms": _action_forms(application) if can_handle or can_approve else {},
+        "forms": _action_forms(application, bound=bound, data=data) if can_handle or can_approve else {},
+        "loaded": conflicts.snapshot_token(application) if can_handle or can_approve else "",
+        "conflict": conflict,
         "attachments": application.attachments.all(),
         "letters": _letters_for(application),
         "recent_count": _recent_count(application),
@@ -199,40 +205,85 @@ def reveal(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _render_detail(request, application, revealed=shown)
 
 
-def _action_forms(application: Application) -> dict[str, Any]:
+def _action_forms(application: Application, *, bound: str = "", data: Any = None) -> dict[str, Any]:
+    """Every action form of the case page; the one named ``bound`` shows ``data`` (what was typed)."""
     today = timezone.localdate()
-    return {
-        "accept": forms.DateReasonForm(initial={"on": today}, prefix="accept"),
-        "assign": forms.AssignForm(
-            agency=application.agency,
-            prefix="assign",
-            initial={"units": list(application.assignments.values_list("unit_id", flat=True))},
+    on_today = {"initial": {"on": today}}
+    specs: dict[str, tuple[Any, dict[str, Any]]] = {
+        "accept": (forms.DateReasonForm, on_today),
+        "assign": (
+            forms.AssignForm,
+            {
+                "agency": application.agency,
+                "initial": {"units": list(application.assignments.values_list("unit_id", flat=True))},
+            },
         ),
-        "clarify": forms.ClarifyForm(initial={"on": today, "days": 15}, prefix="clarify"),
-        "supplement": forms.DateReasonForm(initial={"on": today}, prefix="supplement"),
-        "consult": forms.ConsultForm(initial={"on": today}, prefix="consult"),
-        "answered": forms.DateReasonForm(initial={"on": today}, prefix="answered"),
-        "fee": forms.FeeForm(initial={"on": today}, prefix="fee"),
-        "paid": forms.DateReasonForm(initial={"on": today}, prefix="paid"),
-        "extend": forms.ExtendForm(initial={"on": today}, prefix="extend"),
-        "draft": forms.DraftReplyForm(
-            prefix="draft",
-            initial={"outcome": application.outcome or "disclosed", "text": application.reply_text},
+        "clarify": (forms.ClarifyForm, {"initial": {"on": today, "days": 15}}),
+        "supplement": (forms.DateReasonForm, on_today),
+        "consult": (forms.ConsultForm, on_today),
+        "answered": (forms.DateReasonForm, on_today),
+        "fee": (forms.FeeForm, on_today),
+        "paid": (forms.DateReasonForm, on_today),
+        "extend": (forms.ExtendForm, on_today),
+        "draft": (
+            forms.DraftReplyForm,
+            {"initial": {"outcome": application.outcome or "disclosed", "text": application.reply_text}},
         ),
-        "approve": forms.DateReasonForm(initial={"on": today}, prefix="approve"),
-        "giveback": forms.DateReasonForm(initial={"on": today}, prefix="giveback"),
-        "close": forms.DateReasonForm(initial={"on": today}, prefix="close"),
-        "withdraw": forms.DateReasonForm(initial={"on": today}, prefix="withdraw"),
-        "discard": forms.DateReasonForm(initial={"on": today}, prefix="discard"),
-        "classify": forms.ClassifyForm(instance=application, prefix="classify"),
-        "note": forms.NoteForm(prefix="note"),
-        "attach": forms.AttachForm(prefix="attach"),
-        "message": forms.NoteForm(prefix="message"),
-        "delivered": forms.DeliveredForm(initial={"on": today}, prefix="delivered"),
-        "reasons": forms.DateReasonForm(initial={"on": today}, prefix="reasons"),
-        "art35": forms.Art35Form(prefix="art35"),
-        "propose": forms.NoteForm(prefix="propose"),
+        "approve": (forms.DateReasonForm, on_today),
+        "giveback": (forms.DateReasonForm, on_today),
+        "close": (forms.DateReasonForm, on_today),
+        "withdraw": (forms.DateReasonForm, on_today),
+        "discard": (forms.DateReasonForm, on_today),
+        "classify": (forms.ClassifyForm, {"instance": application}),
+        "note": (forms.NoteForm, {}),
+        "attach": (forms.AttachForm, {}),
+        "message": (forms.NoteForm, {}),
+        "delivered": (forms.DeliveredForm, on_today),
+        "reasons": (forms.DateReasonForm, on_today),
+        "art35": (forms.Art35Form, {}),
+        "propose": (forms.NoteForm, {}),
     }
+    return {
+        name: form_class(data if name == bound else None, prefix=name, **kwargs)
+        for name, (form_class, kwargs) in specs.items()
+    }
+
+
+def _typed(form: Any) -> list[tuple[str, str]]:
+    """What was typed into ``form``, as (label, text), for showing it back next to a refusal."""
+    typed = []
+    for field in form.visible_fields():
+        value = field.value()
+        if value in (None, "", [], False):
+            continue
+        choices = getattr(field.field, "choices", None)
+        if choices is not None:
+            labels = {str(k): str(v) for k, v in choices}
+            values = value if isinstance(value, (list, tuple)) else [value]
+            text = "、".join(labels.get(str(v), str(v)) for v in values)
+        elif value is True:
+            text = _("是")
+        else:
+            text = str(value)
+        typed.append((str(field.label), text))
+    return typed
+
+
+def _conflict(request: HttpRequest, application: Application, action: str) -> HttpResponse:
+    """A stale form (bad-inputs 14): nothing is done; the case page comes back (409) with what changed
+    since the page was shown, the steps taken in between, and the form as it was typed."""
+    snapshot = conflicts.load_snapshot(request.POST.get("loaded", ""))
+    typed = _typed(_action_forms(application, bound=action, data=request.POST)[action])
+    messages.error(request, _("该申请已被他人修改，请查看最新情况后再操作。"))
+    conflict = {
+        "action": action,
+        "changes": conflicts.differences(snapshot, application) if snapshot else None,
+        "events": conflicts.events_since(application, snapshot),
+        "typed": typed,
+    }
+    return _render_detail(
+        request, application, conflict=conflict, bound=action, data=request.POST, status=409
+    )
 
 
 Handler = Callable[[HttpRequest, Application, Any], None]
@@ -436,10 +487,12 @@ def act(request: HttpRequest, public_id: Any, action: str) -> HttpResponse:
     application = _application(request, public_id, permission)
     version = request.POST.get("version")
     if version and version != str(application.version):
-        messages.error(request, _("该申请已被他人修改，请查看最新情况后再操作。"))
-        return redirect("applications_staff:detail", public_id=public_id)
+        return _conflict(request, application, action)
     try:
         handler(request, application, request.user)
+    except services.StaleApplication:  # changed between this request's read and its write
+        application.refresh_from_db()
+        return _conflict(request, application, action)
     except (ValidationError, TransitionError, ValueError) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
