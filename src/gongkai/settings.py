@@ -20,6 +20,8 @@ Environment variables
     GONGKAI_CACHE_URL / REDIS_URL  redis://host:6379/0 for the shared cache (default: local memory)
     GONGKAI_TRUSTED_PROXIES  comma-separated proxy addresses or networks whose X-Forwarded-For is believed
     GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
+    GONGKAI_DAILY_APPLICATION_LIMIT / GONGKAI_DAILY_APPLICATIONS_PER_IP  online applications a day per
+                             account (20) and per client address (50; 0 = no limit per address)
     GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
     GONGKAI_CLAMAV           clamd for the upload virus scan: unix:///path/clamd.ctl or tcp://host:port
     GONGKAI_UPLOAD_QUOTA_BYTES  bytes an applicant may upload per rolling 24 hours (200 MB)
@@ -280,6 +282,8 @@ GONGKAI_HEALTH_MIN_FREE_MB = int(os.environ.get("GONGKAI_HEALTH_MIN_FREE_MB", "1
 GONGKAI_HEALTH_MIN_FREE_PERCENT = float(os.environ.get("GONGKAI_HEALTH_MIN_FREE_PERCENT", "1"))
 # Online applications one public account may file per day before the form refuses (bad-inputs 16).
 GONGKAI_DAILY_APPLICATION_LIMIT = int(os.environ.get("GONGKAI_DAILY_APPLICATION_LIMIT", "20"))
+# ... and from one client address per Beijing day, whatever the accounts (applications/limits.py; 0 = off).
+GONGKAI_DAILY_APPLICATIONS_PER_IP = int(os.environ.get("GONGKAI_DAILY_APPLICATIONS_PER_IP", "50"))
 # Production is any configuration with a real secret key; it must also provide its own data keys.
 GONGKAI_PRODUCTION = bool(_secret)
 # Fernet keys for personal data at rest, newest first (generate: gongkai generate_field_key).

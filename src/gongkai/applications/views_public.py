@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.applications import forms, services
+from gongkai.applications import forms, limits, services
 from gongkai.applications.models import Application
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Applicant, UserKind
@@ -39,15 +39,22 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.OnlineApplicationForm(
         request.POST or None, request.FILES or None, account=request.user, initial=initial
     )
-    if request.method == "POST" and _over_daily_limit(request):
-        messages.error(
-            request, _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
-        )
-        response = render(
-            request, "applications/public/apply.html", {"form": form, "agency": agency}, status=429
-        )
-        response["Retry-After"] = "86400"
-        return response
+    again = request.method == "POST" and _resubmission(request)
+    if request.method == "POST" and not again:
+        refused = _over_limits(request)
+        if refused is not None:
+            text, retry_after = refused
+            messages.error(request, text)
+            if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:  # kept too
+                _keep_pending_upload(request, request.FILES["identity_copy"])
+            response = render(
+                request,
+                "applications/public/apply.html",
+                {"form": form, "agency": agency, "pending": request.session.get(PENDING_KEY)},
+                status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("identity_copy") or _pending_upload(request)
@@ -61,6 +68,8 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
             if upload and not application.attachments.exists():
                 services.attach(application=application, upload=upload, kind="identity", by=request.user)
         _drop_pending_upload(request)
+        if not again:
+            limits.count(request)
         return redirect("applications_public:detail", public_id=application.public_id)
     if request.method == "POST":
         if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:
@@ -112,15 +121,25 @@ def _drop_pending_upload(request: HttpRequest) -> None:
         default_storage.delete(pending["path"])
 
 
-def _over_daily_limit(request: HttpRequest) -> bool:
-    """Per-account limit of online filings per day (bad-inputs 16); staff see the count for Art. 35."""
-    since = timezone.now() - timedelta(days=1)
+def _resubmission(request: HttpRequest) -> bool:
+    """The same form sent again (its one-time token already filed): answered with that application."""
     token = request.POST.get("token", "")
-    account = request.user.pk
-    if token and Application.objects.filter(submission_token=token, account_id=account).exists():
-        return False  # a resubmission of a form already accepted is answered with that application
-    count = Application.objects.filter(account_id=account, submitted_at__gte=since).count()
-    return count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT
+    filed = Application.objects.filter(submission_token=token, account_id=request.user.pk)
+    return bool(token) and filed.exists()
+
+
+def _over_limits(request: HttpRequest) -> tuple[str, int] | None:
+    """The refusal (message, seconds to wait) when a daily limit is reached (bad-inputs 16), else None:
+    per account (a rolling 24 hours; staff see the count for Art. 35), then per client address (a
+    Beijing calendar day, :mod:`gongkai.applications.limits`)."""
+    since = timezone.now() - timedelta(days=1)
+    count = Application.objects.filter(account_id=request.user.pk, submitted_at__gte=since).count()
+    if count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT:
+        return _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"), 86400
+    if limits.reached(request):
+        text = _("今天从您的网络提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
+        return text, limits.retry_after()
+    return None
 
 
 @login_required

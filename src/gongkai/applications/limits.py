@@ -1,0 +1,65 @@
+"""Per-address daily limit of online applications (bad-inputs 16), next to the per-account limit.
+
+Accounts need a verified phone or email, but one address can hold many accounts; so the applications
+filed online from one client address (:func:`gongkai.orgs.throttle.client_ip`: ``X-Forwarded-For`` only
+from a trusted proxy) are counted per Beijing calendar day in the cache (Redis in production, so every
+worker sees the same count), at most ``GONGKAI_DAILY_APPLICATIONS_PER_IP`` (default 50; 0 turns the limit
+off). Only applications actually filed count; a form sent again (the same one-time token) neither counts
+nor is refused. The cache key holds a keyed hash of the address, never the address itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+from gongkai.core.crypto import lookup_hash
+from gongkai.orgs.throttle import client_ip, ip_digest
+
+log = logging.getLogger("gongkai.access")
+DAY = 24 * 60 * 60
+
+
+def _limit() -> int:
+    return int(settings.GONGKAI_DAILY_APPLICATIONS_PER_IP)
+
+
+def _key(ip: str) -> str:
+    return f"gongkai:applications:per-ip:{timezone.localdate().isoformat()}:{lookup_hash('ip:' + ip)[:32]}"
+
+
+def used(request: HttpRequest) -> int:
+    return int(cache.get(_key(client_ip(request)), 0))
+
+
+def reached(request: HttpRequest) -> bool:
+    """True when today's allowance of the request's address is used up."""
+    limit = _limit()
+    return limit > 0 and used(request) >= limit
+
+
+def count(request: HttpRequest) -> int:
+    """Count one more application filed from the request's address today; returns the new count."""
+    ip = client_ip(request)
+    key = _key(ip)
+    cache.add(key, 0, timeout=DAY + 60)
+    try:
+        value = int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=DAY + 60)
+        value = 1
+    if value == _limit():
+        log.warning("application limit per address reached: ip=%s", ip_digest(ip))
+    return value
+
+
+def retry_after() -> int:
+    """Seconds until the count starts again (Beijing midnight)."""
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()) + 1)

@@ -1,0 +1,124 @@
+"""bad-inputs 16, per address: besides the per-account limit, at most GONGKAI_DAILY_APPLICATIONS_PER_IP
+online applications a day from one client address (many accounts behind one address); over it, 429 with
+Retry-After (until Beijing midnight) and the draft kept, as the per-account limit does."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from gongkai.applications import limits
+from gongkai.applications.models import Application
+from tests.factories import PASSWORD, ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME, OFFICE = "203.0.113.7", "198.51.100.20"
+
+
+@pytest.fixture(autouse=True)
+def _two_per_address(settings):
+    settings.GONGKAI_DAILY_APPLICATIONS_PER_IP = 2
+    settings.GONGKAI_DAILY_APPLICATION_LIMIT = 20
+
+
+def _client(address: str = HOME, **extra) -> tuple[Client, object]:
+    identity = ApplicantFactory()
+    c = Client(REMOTE_ADDR=address, **extra)
+    assert c.login(username=identity.account.username, password=PASSWORD)
+    return c, identity
+
+
+def _file(c: Client, identity, agency, text: str, token: str | None = None):
+    url = reverse("applications_public:apply", args=[agency.code])
+    token = token or c.get(url).context["form"].initial["token"]
+    data = {
+        "applicant": identity.pk,
+        "description": text,
+        "delivery_form": "electronic",
+        "delivery_method": "email",
+        "token": token,
+    }
+    return c.post(url, data), data
+
+
+def test_a_third_account_behind_the_same_address_gets_429_and_keeps_its_draft(tree):
+    agency = tree["province"]
+    for n in (1, 2):
+        c, identity = _client()
+        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
+    c, identity = _client()
+    r, _data = _file(c, identity, agency, "长沙县黄花镇2019年征地批复")
+    body = r.content.decode()
+    assert r.status_code == 429
+    assert "今天从您的网络提交的申请已达到上限" in body and "长沙县黄花镇2019年征地批复" in body
+    assert 0 < int(r["Retry-After"]) <= 86401 and int(r["Retry-After"]) == pytest.approx(
+        limits.retry_after(), abs=5
+    )
+    assert Application.objects.count() == 2
+    # the same account from another address is not held back
+    c.defaults["REMOTE_ADDR"] = OFFICE
+    assert _file(c, identity, agency, "长沙县黄花镇2019年征地批复")[0].status_code == 302
+    assert Application.objects.count() == 3
+
+
+def test_a_form_sent_again_is_answered_with_its_application_and_not_counted(tree):
+    agency = tree["province"]
+    c, identity = _client()
+    first, data = _file(c, identity, agency, "第1件")
+    other, someone = _client()
+    assert _file(other, someone, agency, "第2件")[0].status_code == 302  # the address's allowance is used
+    again = c.post(
+        reverse("applications_public:apply", args=[agency.code]), data
+    )  # double click, back button
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert Application.objects.count() == 2
+    assert _file(c, identity, agency, "第3件")[0].status_code == 429
+
+
+def test_refused_forms_do_not_count_and_zero_turns_the_limit_off(tree, settings):
+    agency = tree["province"]
+    c, identity = _client()
+    url = reverse("applications_public:apply", args=[agency.code])
+    for _ in range(3):  # a form with errors files nothing
+        assert c.post(url, {"applicant": identity.pk, "description": ""}).status_code == 200
+    for n in (1, 2):
+        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
+    assert _file(c, identity, agency, "第3件")[0].status_code == 429
+    settings.GONGKAI_DAILY_APPLICATIONS_PER_IP = 0
+    assert _file(c, identity, agency, "第3件")[0].status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_and_a_forged_header_does_not_help(tree, settings):
+    agency = tree["province"]
+    settings.GONGKAI_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = "10.0.0.2"
+    for n in (1, 2):
+        c, identity = _client(proxy, HTTP_X_FORWARDED_FOR=HOME)
+        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
+    c, identity = _client(proxy, HTTP_X_FORWARDED_FOR=HOME)
+    assert _file(c, identity, agency, "第3件")[0].status_code == 429
+    c, identity = _client(proxy, HTTP_X_FORWARDED_FOR=OFFICE)  # another client behind the same proxy
+    assert _file(c, identity, agency, "第3件")[0].status_code == 302
+    # not from a trusted proxy: the header is ignored, so naming another address escapes nothing
+    settings.GONGKAI_TRUSTED_PROXIES = []
+    for n in (1, 2):
+        c, identity = _client("192.0.2.50", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
+    c, identity = _client("192.0.2.50", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert _file(c, identity, agency, "第3件")[0].status_code == 429
+
+
+def test_the_address_is_kept_only_as_a_keyed_hash(tree, caplog):
+    agency = tree["province"]
+    with caplog.at_level(logging.WARNING, logger="gongkai.access"):
+        for n in (1, 2):
+            c, identity = _client()
+            _file(c, identity, agency, f"第{n}件")
+    assert "application limit per address reached" in caplog.text and HOME not in caplog.text
+    keys = list(getattr(cache, "_cache", {}).keys())
+    assert keys and not any(HOME in str(k) for k in keys)
