@@ -58,7 +58,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def environment(tmp: Path) -> dict[str, str]:
+def environment(tmp: Path, page_cache: str = "local") -> dict[str, str]:
     from cryptography.fernet import Fernet
 
     env = dict(os.environ)
@@ -80,6 +80,13 @@ def environment(tmp: Path) -> dict[str, str]:
             "GONGKAI_LOG_LEVEL": "WARNING",
         }
     )
+    if page_cache == "off":
+        env["GONGKAI_PAGE_CACHE_SECONDS"] = "0"
+    elif page_cache.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(page_cache).flushdb()  # nothing left from an earlier run
+        env["GONGKAI_CACHE_URL"] = page_cache
     return env
 
 
@@ -258,10 +265,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--warmup", type=int, default=50, help="untimed requests per page first")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
+    parser.add_argument(
+        "--page-cache",
+        default="local",
+        help="'local' (each worker's memory, the default), 'off' (every page rendered), "
+        "or a redis:// URL (the shared cache of a production installation)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="gk_bench_portal_"))
-    env = environment(tmp)
+    env = environment(tmp, args.page_cache)
     proc = None
     try:
         t0 = time.perf_counter()
@@ -281,7 +294,8 @@ def main() -> None:
         print(f"setup (migrate, demo, collectstatic): {setup:.1f} s; check --deploy: {checked}")
         print(
             f"gunicorn {args.workers} sync workers on {base}; {args.requests} requests per page, "
-            f"{args.clients} concurrent clients, {args.warmup} warm-up requests ("
+            f"{args.clients} concurrent clients, {args.warmup} warm-up requests, page cache "
+            f"{args.page_cache} ("
             + "Python asyncio client, one connection per request"
             + ")\n"
         )
