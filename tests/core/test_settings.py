@@ -32,6 +32,7 @@ PRODUCTION = {
     "GONGKAI_LOOKUP_KEY": "l" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "GONGKAI_EMAIL_HOST": "smtp.example.gov.cn",
     "GONGKAI_CACHE_URL": "redis://127.0.0.1:6379/0",  # the login throttle needs a shared cache
+    "GONGKAI_CLAMAV": "tcp://127.0.0.1:3310",  # uploads are virus-scanned in production (gongkai.W102)
 }
 
 
