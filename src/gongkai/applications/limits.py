@@ -11,30 +11,22 @@ nor is refused. The cache key holds a keyed hash of the address, never the addre
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 
-from gongkai.core.crypto import lookup_hash
-from gongkai.orgs.throttle import client_ip, ip_digest
+from gongkai.orgs.throttle import client_ip, daily_count, daily_used, ip_digest, seconds_until_midnight
 
 log = logging.getLogger("gongkai.access")
-DAY = 24 * 60 * 60
+SCOPE = "applications"
 
 
 def _limit() -> int:
     return int(settings.GONGKAI_DAILY_APPLICATIONS_PER_IP)
 
 
-def _key(ip: str) -> str:
-    return f"gongkai:applications:per-ip:{timezone.localdate().isoformat()}:{lookup_hash('ip:' + ip)[:32]}"
-
-
 def used(request: HttpRequest) -> int:
-    return int(cache.get(_key(client_ip(request)), 0))
+    return daily_used(SCOPE, client_ip(request))
 
 
 def reached(request: HttpRequest) -> bool:
@@ -46,13 +38,7 @@ def reached(request: HttpRequest) -> bool:
 def count(request: HttpRequest) -> int:
     """Count one more application filed from the request's address today; returns the new count."""
     ip = client_ip(request)
-    key = _key(ip)
-    cache.add(key, 0, timeout=DAY + 60)
-    try:
-        value = int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=DAY + 60)
-        value = 1
+    value = daily_count(SCOPE, ip)
     if value == _limit():
         log.warning("application limit per address reached: ip=%s", ip_digest(ip))
     return value
@@ -60,6 +46,4 @@ def count(request: HttpRequest) -> int:
 
 def retry_after() -> int:
     """Seconds until the count starts again (Beijing midnight)."""
-    now = timezone.localtime()
-    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
-    return max(1, int((midnight - now).total_seconds()) + 1)
+    return seconds_until_midnight()

@@ -9,13 +9,9 @@ guessing codes hopeless).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 
-from gongkai.core.crypto import lookup_hash
-
-DAY = 24 * 60 * 60
+from gongkai.orgs.throttle import daily_count, daily_used
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -26,10 +22,6 @@ def client_ip(request: HttpRequest) -> str:
     return address(request) or "unknown"
 
 
-def _key(kind: str, ip: str) -> str:
-    return f"gongkai:mailbox:{kind}:{timezone.localdate().isoformat()}:{lookup_hash('ip:' + ip)[:32]}"
-
-
 def _limit(kind: str) -> int:
     if kind == "submit":
         return int(getattr(settings, "GONGKAI_MAILBOX_DAILY_LIMIT", 10))
@@ -37,7 +29,7 @@ def _limit(kind: str) -> int:
 
 
 def used(kind: str, ip: str) -> int:
-    return int(cache.get(_key(kind, ip), 0))
+    return daily_used("mailbox-" + kind, ip)
 
 
 def reached(kind: str, ip: str) -> bool:
@@ -47,10 +39,4 @@ def reached(kind: str, ip: str) -> bool:
 
 def count(kind: str, ip: str) -> int:
     """Count one more use today; returns the new count."""
-    key = _key(kind, ip)
-    cache.add(key, 0, timeout=DAY + 60)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=DAY + 60)
-        return 1
+    return daily_count("mailbox-" + kind, ip)

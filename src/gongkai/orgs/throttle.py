@@ -31,7 +31,8 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from functools import cache
 from typing import Any
 
@@ -44,6 +45,7 @@ from django.utils.translation import gettext as _
 log = logging.getLogger("gongkai.access")
 
 PER_ACCOUNT_SECOND_STEP = 10
+DAY = 24 * 60 * 60
 VERIFY_FACTOR = 3
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -171,3 +173,35 @@ def ip_digest(ip: str) -> str:
     from gongkai.core.crypto import lookup_hash
 
     return lookup_hash(f"ip:{ip}")[:16]
+
+
+# --- per-address daily allowances of public forms (the mailbox, online applications) ----------------------
+
+
+def _daily_key(scope: str, ip: str) -> str:
+    """Today's (Beijing) counter of ``scope`` for an address, under a keyed hash of the address."""
+    from gongkai.core.crypto import lookup_hash
+
+    return f"gongkai:daily:{scope}:{timezone.localdate().isoformat()}:{lookup_hash('ip:' + ip)[:32]}"
+
+
+def daily_used(scope: str, ip: str) -> int:
+    return int(django_cache.get(_daily_key(scope, ip), 0))
+
+
+def daily_count(scope: str, ip: str) -> int:
+    """Count one more use of ``scope`` from ``ip`` today; returns the new count."""
+    key = _daily_key(scope, ip)
+    django_cache.add(key, 0, timeout=DAY + 60)
+    try:
+        return int(django_cache.incr(key))
+    except ValueError:  # expired between add and incr
+        django_cache.set(key, 1, timeout=DAY + 60)
+        return 1
+
+
+def seconds_until_midnight() -> int:
+    """Seconds until the daily counts start again (Beijing midnight), for ``Retry-After``."""
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), dt_time.min, tzinfo=now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()) + 1)
