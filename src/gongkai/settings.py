@@ -22,6 +22,7 @@ Environment variables
     GONGKAI_STAFF_SESSION_IDLE_MINUTES / GONGKAI_STAFF_SESSION_MAX_HOURS  staff session timeouts (30 / 12)
     GONGKAI_DAILY_APPLICATION_LIMIT / GONGKAI_DAILY_APPLICATIONS_PER_IP  online applications a day per
                              account (20) and per client address (50; 0 = no limit per address)
+    GONGKAI_PAGE_CACHE_SECONDS  seconds a public page is cached whole for anonymous visitors (300; 0 = off)
     GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
     GONGKAI_CLAMAV           clamd for the upload virus scan: unix:///path/clamd.ctl or tcp://host:port
     GONGKAI_UPLOAD_QUOTA_BYTES  bytes an applicant may upload per rolling 24 hours (200 MB)
@@ -227,6 +228,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("GONGKAI_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes the app server over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("GONGKAI_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -137,3 +137,25 @@ def test_development_uses_a_local_memory_cache() -> None:
     from django.conf import settings
 
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_production_redirects_to_https_except_the_health_probe(tmp_path: Path) -> None:
+    """A load balancer probes /healthz over plain HTTP; every other path is redirected to HTTPS."""
+    code = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='gk.example.gov.cn')\n"
+        "print(c.get('/healthz').status_code, c.get('/').status_code)\n"
+    )
+    result = run_gongkai(
+        "shell",
+        "-c",
+        code,
+        env={
+            **PRODUCTION,
+            "GONGKAI_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    healthz, home = result.stdout.split()[-2:]  # the last line; log lines may come first
+    assert home == "301" and healthz != "301"
