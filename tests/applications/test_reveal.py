@@ -129,3 +129,17 @@ def test_a_field_without_a_value_offers_no_reveal(office):
     body = login(office["clerk"]).get(detail).content.decode()
     assert 'name="field" value="phone"' in body
     assert 'name="field" value="address"' not in body and 'value="id_number"' not in body
+
+
+def test_revealing_a_field_without_a_value_is_404_not_a_server_error(office):
+    app = services.application_register(
+        agency=office["agency"],
+        channel="in_person",
+        event_date=date(2025, 9, 26),
+        applicant={"applicant_column": "natural_person", "applicant_name": "王五", "phone": PHONE},
+        data={"description": "征地批复"},
+        by=office["clerk"],
+    )
+    _detail, reveal = _urls(app)
+    r = login(office["clerk"]).post(reveal, {"field": "id_number"}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 404

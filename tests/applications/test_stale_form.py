@@ -171,8 +171,10 @@ def test_the_summary_holds_no_personal_data_of_the_applicant(register):
     text = str(state)
     assert app.applicant_name not in text and app.phone not in text and app.id_number not in text
     token = conflicts.snapshot_token(app)
-    assert conflicts.load_snapshot(token)["status"] == app.status
-    assert conflicts.load_snapshot(token + "x") is None and conflicts.load_snapshot("") is None
+    assert conflicts.load_snapshot(token, app)["status"] == app.status
+    assert conflicts.load_snapshot(token + "x", app) is None and conflicts.load_snapshot("", app) is None
+    other = register()  # a summary taken from another case's page is not this case's
+    assert conflicts.load_snapshot(token, other) is None
 
 
 def test_supervisors_who_cannot_act_get_no_summary(register, tree):

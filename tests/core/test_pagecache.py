@@ -201,12 +201,71 @@ def test_with_a_shared_cache_the_generation_lives_in_it(desk):
         try:
             caches["default"].clear()
             c = Client()
+            c.get(listing(desk))  # an empty Redis: a generation is started, nothing stored under none
+            first = caches["default"].get(pagecache.GENERATION_KEY)
+            assert first is not None
             c.get(listing(desk))
             assert c.get(listing(desk))[HIT] == "hit"
-            assert caches["default"].get(pagecache.GENERATION_KEY) is None
             publish(desk, "共享缓存里的新批复")
-            assert caches["default"].get(pagecache.GENERATION_KEY) is not None
+            assert caches["default"].get(pagecache.GENERATION_KEY) != first
             fresh = c.get(listing(desk))
             assert HIT not in fresh and "共享缓存里的新批复" in fresh.content.decode()
         finally:
             caches["default"].clear()
+
+
+def test_search_pages_are_dropped_when_the_index_catches_up(desk):
+    from gongkai.search import outbox
+
+    publish(desk, "索引追上之前的批复")
+    c = Client()
+    path = "/search/?q=" + "批复"
+    c.get(path)
+    assert c.get(path)[HIT] == "hit"
+    assert outbox.process() > 0  # the index applies the publication
+    assert HIT not in c.get(path)
+
+
+def test_every_audited_change_in_a_public_area_starts_a_generation(desk):
+    from gongkai.core import audit
+
+    before = pagecache._file_generation()
+    audit.record(desk["writer"], "credit.reveal", desk["node"])  # reading changes nothing
+    audit.record(desk["writer"], "application.reply", desk["node"])  # not shown on public pages
+    assert pagecache._file_generation() == before
+    for verb in (
+        "land.disclosure_update",
+        "credit.update",
+        "catalogue.move",
+        "normative.attach",
+        "item.attach",
+    ):
+        audit.record(desk["writer"], verb, desk["node"])
+        assert pagecache._file_generation() != before, verb
+        before = pagecache._file_generation()
+
+
+def test_a_catalogue_column_renamed_in_the_staff_pages_shows_at_once(desk):
+    c = Client()
+    c.get(f"/gk/{desk['agency'].code}/proactive/")
+    assert c.get(f"/gk/{desk['agency'].code}/proactive/")[HIT] == "hit"
+    from gongkai.core import audit
+
+    desk["node"].name = "征地信息（新）"
+    desk["node"].save()
+    audit.record(desk["writer"], "catalogue.update", desk["node"])
+    assert "征地信息（新）" in c.get(f"/gk/{desk['agency'].code}/proactive/").content.decode()
+
+
+def test_very_long_urls_are_answered_but_never_stored(tree):
+    c = Client()
+    path = "/search/?q=" + "征地" * 300
+    assert c.get(path).status_code == 200
+    assert HIT not in c.get(path)
+
+
+def test_pages_can_live_in_a_store_of_their_own():
+    from django.conf import settings
+
+    assert "pages" in settings.CACHES  # GONGKAI_PAGE_CACHE_URL points it at a Redis of its own
+    assert pagecache._store() is not None

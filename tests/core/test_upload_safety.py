@@ -368,3 +368,26 @@ def test_an_image_without_a_readable_header_is_refused():
         uploads.check(upload("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 30))
     with pytest.raises(uploads.UploadRejected, match="无法识别"):
         uploads.check(upload("照片.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 30))
+
+
+def test_a_pdf_of_unterminated_streams_is_checked_in_linear_time():
+    """A hostile file of 'stream' keywords without 'endstream' (a lazy regular expression rescans to the
+    end from each: 14 s for 140 KB, hours for 2 MB) is read in one pass and refused as unreadable."""
+    import time
+
+    from gongkai.core import uploads
+
+    data = b"%PDF-1.4\n" + b"stream\n" * 300_000  # 2 MB
+    started = time.perf_counter()
+    assert uploads._pdf_raw_names(data) == set()
+    assert time.perf_counter() - started < 2.0
+    with pytest.raises(uploads.PdfUnreadable):
+        uploads.pdf_active_content(data)
+
+
+def test_names_inside_terminated_streams_do_not_count_but_after_an_unterminated_one_they_do():
+    from gongkai.core import uploads
+
+    assert uploads._pdf_raw_names(b"1 0 obj<<>>stream\n/JavaScript\nendstream endobj") == set()
+    assert uploads._pdf_raw_names(b"1 0 obj<<>>stream\n/JavaScript (never closed)") == {"JavaScript"}
+    assert uploads._pdf_raw_names(b"<< /S /SubmitForm >> streamless") == {"SubmitForm"}

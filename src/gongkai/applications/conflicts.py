@@ -65,19 +65,22 @@ def _iso(value: Any) -> str:
 
 def snapshot_token(application: Application) -> str:
     """The signed summary the case page puts in every action form, with the time it was shown."""
-    state = {"at": timezone.now().isoformat(), **state_of(application)}
+    state = {"at": timezone.now().isoformat(), "case": str(application.public_id), **state_of(application)}
     return signing.dumps(state, salt=SALT, compress=True)
 
 
-def load_snapshot(token: str) -> dict[str, Any] | None:
-    """The summary a form carried, or None (no summary, or one that was altered)."""
+def load_snapshot(token: str, application: Application) -> dict[str, Any] | None:
+    """The summary a form carried about ``application``, or None (no summary, one that was altered, or
+    one taken from another case's page)."""
     if not token:
         return None
     try:
         value = signing.loads(token[:4000], salt=SALT)
     except signing.BadSignature:
         return None
-    return value if isinstance(value, dict) else None
+    if not isinstance(value, dict) or value.pop("case", None) != str(application.public_id):
+        return None
+    return value
 
 
 @dataclass(frozen=True)

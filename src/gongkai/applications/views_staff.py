@@ -199,6 +199,8 @@ def reveal(request: HttpRequest, public_id: Any) -> HttpResponse:
     shown = services.application_reveal(application=application, fields=fields, by=request.user)
     if request.headers.get("HX-Request") == "true" and field != "all":
         rows = [r for r in _personal_rows(application, shown, can_reveal=True) if r["field"] == field]
+        if not rows:  # nothing recorded in that field: nothing to show
+            raise Http404
         return private(
             render(request, "applications/staff/_personal.html", {"app": application, "row": rows[0]})
         )
@@ -272,7 +274,7 @@ def _typed(form: Any) -> list[tuple[str, str]]:
 def _conflict(request: HttpRequest, application: Application, action: str) -> HttpResponse:
     """A stale form (bad-inputs 14): nothing is done; the case page comes back (409) with what changed
     since the page was shown, the steps taken in between, and the form as it was typed."""
-    snapshot = conflicts.load_snapshot(request.POST.get("loaded", ""))
+    snapshot = conflicts.load_snapshot(request.POST.get("loaded", ""), application)
     typed = _typed(_action_forms(application, bound=action, data=request.POST)[action])
     messages.error(request, _("该申请已被他人修改，请查看最新情况后再操作。"))
     conflict = {

@@ -30,7 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from gongkai.core import identity, spreadsheets
+from gongkai.core import identity, pagecache, spreadsheets
 from gongkai.core.models import GENESIS_HASH, AuditChain, AuditEvent
 
 MIN_RETENTION_DAYS = 183  # six months: MLPS 2.0 (等保) and the floor
@@ -146,7 +146,21 @@ def record(
         event.hash = entry_hash(event)
         event.save(force_insert=True)
         AuditChain.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    if _changes_public_pages(verb):
+        pagecache.invalidate_on_commit()
     return event
+
+
+# What the public portal shows comes from these areas; an audited change in one of them (a publication,
+# a correction, an attachment, a catalogue column moved, a disclosure date entered, a report cell…)
+# starts a new generation of the page cache. Reading (reveal, export) changes nothing.
+PUBLIC_AREAS = frozenset({"item", "catalogue", "guide", "normative", "credit", "land", "report", "mailbox"})
+_READ_ONLY_ACTIONS = frozenset({"reveal", "export"})
+
+
+def _changes_public_pages(verb: str) -> bool:
+    area, _, action = verb.partition(".")
+    return area in PUBLIC_AREAS and action not in _READ_ONLY_ACTIONS
 
 
 # --- verification ------------------------------------------------------------------------------------

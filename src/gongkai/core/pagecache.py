@@ -11,13 +11,14 @@ something is published, and run the whole middleware stack before a hit. Here:
   application form) therefore never enter the cache.
 - **The key** is the scheme, host (validated against ``ALLOWED_HOSTS``), full path with query string,
   the language the request would get, the elder-mode cookie and whether htmx asked for a fragment.
-- **Invalidation.** Every entry carries the *generation* it was rendered in; :func:`invalidate` (called
-  after the commit of anything that changes a public page: a publication, a withdrawal, a correction —
-  the search outbox and the 双公示 services call it) starts a new generation, so every page is rendered
-  afresh on its next visit. A page rendered while a publication was committing carries the old
-  generation and is never served. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds what nothing invalidates (a
-  document reaching its 施行日期 at midnight, an agency renamed in the admin): 300 s by default, ``0``
-  turns the cache off.
+- **Invalidation.** Every entry carries the *generation* it was rendered in; :func:`invalidate` starts
+  a new one, so every page is rendered afresh on its next visit. It is called, now and again after the
+  commit, by every audited change in an area the portal shows (``core.audit.record`` with a verb of
+  ``PUBLIC_AREAS``: a publication, withdrawal, correction, attachment, catalogue change, disclosure date,
+  report cell…), by the search outbox when a change is queued and when the index has applied it, and by
+  the catalogue seed. A page rendered while a publication was committing carries the old generation and
+  is never served. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds what nothing invalidates (a document reaching
+  its 施行日期 at midnight, an agency renamed in the admin): 300 s by default, ``0`` turns it off.
 - **Where the generation lives.** In the shared cache (Redis) when there is one, so that every worker on
   every host agrees; with the local-memory cache (one machine, development) in the modification time
   of a stamp file in ``DATA_DIR``, which every worker process on the machine sees.
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -53,12 +54,22 @@ _OPT_IN = "_gongkai_public_page"
 _SKIPPED_HEADERS = {"set-cookie", HIT_HEADER.lower()}
 
 
+MAX_PATH = 512  # longer URLs (a pasted essay as a search) are answered but never stored
+
+
+def _store() -> Any:
+    """The ``pages`` cache (``GONGKAI_PAGE_CACHE_URL``: a Redis of its own in production, so that pages
+    never push the login-throttle counters out of the shared one), else the default cache."""
+    return caches["pages"] if "pages" in settings.CACHES else caches["default"]
+
+
 def enabled() -> bool:
     return int(getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 0)) > 0
 
 
 def _shared_cache() -> bool:
-    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+    alias = "pages" if "pages" in settings.CACHES else "default"
+    return "locmem" not in settings.CACHES[alias]["BACKEND"].lower()
 
 
 def _stamp() -> Path:
@@ -76,7 +87,7 @@ def invalidate() -> None:
     """Start a new generation: every cached page is rendered afresh on its next visit."""
     stamp = str(time.time_ns())
     try:
-        cache.set(GENERATION_KEY, stamp, None)
+        _store().set(GENERATION_KEY, stamp, None)
     except Exception:  # the cache being down must never break a publication
         log.warning("page cache: could not store the new generation in the cache")
     path = _stamp()
@@ -95,7 +106,7 @@ def invalidate_on_commit() -> None:
     second drops any page a visitor had rendered from the old data while the transaction was committing.
     """
     invalidate()
-    transaction.on_commit(invalidate)
+    transaction.on_commit(invalidate, robust=True)  # even when an earlier callback (an email) fails
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -150,17 +161,22 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         shared = _shared_cache()
+        cache = _store()
         try:
             found = cache.get_many([key, GENERATION_KEY] if shared else [key])
         except Exception:
             log.warning("page cache: the cache did not answer; serving without it")
             return self.get_response(request)
-        generation = (found.get(GENERATION_KEY) or "0") if shared else _file_generation()
+        generation = found.get(GENERATION_KEY) if shared else _file_generation()
+        if generation is None:  # a fresh or restarted Redis: start a generation nobody stored under
+            cache.add(GENERATION_KEY, str(time.time_ns()), None)
+            return self.get_response(request)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             return _rebuild(entry)
         response = self.get_response(request)
-        if request.method == "GET" and self._storable(request, response):
+        storable = request.method == "GET" and len(request.get_full_path()) <= MAX_PATH
+        if storable and self._storable(request, response):
             try:
                 cache.set(key, _freeze(generation, response), int(settings.GONGKAI_PAGE_CACHE_SECONDS))
             except Exception:

@@ -179,7 +179,7 @@ def repair(*, by: Any = None) -> list[Change]:
     """Move every sequence that is behind to the highest number the rows carry; audited."""
     from gongkai.core import audit
 
-    Sequence.objects.select_for_update().count()  # lock the rows there are (PostgreSQL)
+    list(Sequence.objects.select_for_update().values_list("pk", flat=True))  # lock them (PostgreSQL)
     changes = []
     for behind in check():
         _set(behind.scope, behind.year, behind.issued.serial)

@@ -23,6 +23,7 @@ import logging
 import re
 import socket
 import struct
+import time
 import unicodedata
 import uuid
 import zipfile
@@ -133,10 +134,23 @@ def _check_type(client_name: str, data: bytes, allowed: set[str]) -> tuple[str, 
 # tree, /OpenAction and /AA actions, form fields), launch actions, embedded files (and the go-to action
 # into them), Flash/3D rich media, XFA forms (which carry their own scripts).
 PDF_ACTIVE_NAMES = frozenset(
-    {"JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "GoToE", "RichMedia", "XFA"}
+    {
+        "JavaScript",
+        "JS",
+        "Launch",
+        "EmbeddedFile",
+        "EmbeddedFiles",
+        "GoToE",
+        "RichMedia",
+        "XFA",
+        "SubmitForm",
+        "ImportData",
+    }
 )
-MAX_PDF_OBJECTS = 500_000
-_PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
+# Bounds of the parsed walk, so that no upload costs more than a few seconds of a worker: a legitimate
+# document of several hundred pages has tens of thousands of objects.
+MAX_PDF_OBJECTS = 100_000
+MAX_PDF_SECONDS = 5.0
 _PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r /\[\]()<>{}%]+)")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
 
@@ -145,11 +159,40 @@ class PdfUnreadable(ValueError):
     """pypdf could not read the file (or it is encrypted with a password): it cannot be inspected."""
 
 
+def _outside_streams(data: bytes) -> bytes:
+    """The bytes outside ``stream … endstream`` bodies, in one forward pass (a regular expression with a
+    lazy ``.*?`` rescans to the end from every unterminated ``stream``: quadratic on a hostile file). An
+    unterminated stream leaves the rest of the file in, to be scanned as text."""
+    parts = []
+    pos = 0
+    while True:
+        start = data.find(b"stream", pos)
+        if start < 0:
+            parts.append(data[pos:])
+            break
+        after = start + 6
+        if data.startswith(b"\r\n", after):
+            body = after + 2
+        elif data.startswith(b"\n", after):
+            body = after + 1
+        else:  # the word without a line break after it is not the keyword
+            parts.append(data[pos:after])
+            pos = after
+            continue
+        parts.append(data[pos:start])
+        end = data.find(b"endstream", body)
+        if end < 0:
+            parts.append(data[body:])
+            break
+        pos = end + 9
+    return b" ".join(parts)
+
+
 def _pdf_raw_names(data: bytes) -> set[str]:
     """Active-content names in the bytes outside stream bodies, ``#xx`` escapes decoded (``/J#61vaScript``
     is ``/JavaScript``). Works on files no parser accepts; stream bodies (compressed images, fonts) are
     left out so that random binary cannot look like a name; object streams are pypdf's part."""
-    body = _PDF_STREAM.sub(b" ", data)
+    body = _outside_streams(data)
     found = set()
     for match in _PDF_NAME.finditer(body):
         name = _PDF_HEX.sub(lambda h: bytes([int(h.group(1), 16)]), match.group(1)).decode("latin-1")
@@ -178,6 +221,7 @@ def _pdf_object_names(data: bytes) -> set[str]:
         seen: set[tuple[int, int]] = set()
         stack = roots[::-1]
         visited = 0
+        deadline = time.monotonic() + MAX_PDF_SECONDS
         while stack:
             obj = stack.pop()
             if isinstance(obj, IndirectObject):
@@ -187,7 +231,7 @@ def _pdf_object_names(data: bytes) -> set[str]:
                 seen.add(key)
                 obj = obj.get_object()
             visited += 1
-            if visited > MAX_PDF_OBJECTS:
+            if visited > MAX_PDF_OBJECTS or (visited % 1000 == 0 and time.monotonic() > deadline):
                 raise PdfUnreadable("too many objects")
             if isinstance(obj, DictionaryObject):
                 for name, value in obj.items():

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from gongkai.core import audit, clock, pagecache
+from gongkai.core import audit, clock
 from gongkai.core.calendar import working_calendar
 from gongkai.core.identity import InvalidIdentity, validate_phone
 from gongkai.core.reveal import reveal as logged_reveal
@@ -204,7 +204,6 @@ def decision_publish(
     decision.version += 1
     decision.save()
     overdue = timezone.localdate(now) > due
-    pagecache.invalidate_on_commit()
     audit.record(
         by,
         "credit.publish",
@@ -243,7 +242,6 @@ def decision_withdraw(
     decision.withdrawal_basis = basis
     decision.version += 1
     decision.save()
-    pagecache.invalidate_on_commit()
     audit.record(
         by, "credit.withdraw", decision, agency=decision.agency, reason=reason, data={"basis": basis}
     )
@@ -256,7 +254,6 @@ def decision_delete(decision: Decision, *, by: Any, reason: str = "") -> None:
     decision = _lock(decision, None)
     if decision.status != Status.DRAFT:
         raise ValidationError("只能删除待公示的记录；已公示的请撤销公示。")
-    pagecache.invalidate_on_commit()
     audit.record(
         by,
         "credit.delete",

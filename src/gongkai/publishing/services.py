@@ -343,7 +343,6 @@ def guide_save(*, agency: Agency, body: str, by: Any) -> Any:
     guide.updated_by = by if getattr(by, "pk", None) else None
     guide.save()
     audit.record(by, "guide.update", guide, agency=agency)
-    pagecache.invalidate_on_commit()
     return guide
 
 

@@ -100,6 +100,8 @@ def process(*, limit: int = 2000, wait: bool = True) -> int:
             else:
                 save_entry(doc, norm)
         IndexOutbox.objects.filter(pk__in=[e.pk for e in pending]).update(done_at=timezone.now())
+    # search pages rendered while the index lagged behind the publication must not outlive it
+    pagecache.invalidate_on_commit()
     return len(pending)
 
 
