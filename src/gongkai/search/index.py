@@ -1,11 +1,18 @@
 """The tantivy index: schema, writing (one writer under a file lock), searching. No Django here, so that
 the benchmark runs exactly this code on its own corpus.
 
-Every field is filled from :mod:`gongkai.search.normalise`: text fields hold search-mode tokens separated by
-spaces (tantivy's ``whitespace`` tokenizer then only splits), ``py`` the pinyin of the title and place
-words, the filters (``type``, ``agency``, ``agencies`` = the agency and those above it, ``category``,
-``status``, ``year``) raw terms and fast fields. ``data`` keeps what a hit shows (title, url, agency
-name, date, the display text for the snippet) as JSON.
+Every field is filled from :mod:`gongkai.search.normalise` (normalised text: OpenCC, widths, lower case):
+
+- ``body``: the head (title, place names, document numbers; ``TITLE_REPEAT`` times, so title words weigh
+  more) and the text, cut by tantivy itself (Rust, ``BODY_ANALYZER``) into overlapping 2-character pieces,
+  with frequencies, without positions; stored (snippets are cut from the text). Every query word is found
+  through its pieces (:func:`normalise.cover`), whatever the dictionary said when the document was indexed.
+- ``title``: the head's jieba search-mode words with the domain dictionary, separated by spaces (tantivy's
+  ``whitespace`` tokenizer only splits): the vocabulary of "did you mean" and of pinyin.
+- ``py``: the pinyin (full and initials) of the head's words.
+- filters (``type``, ``agency``, ``agencies`` = the agency and those above it, ``category``, ``status``,
+  ``year``): raw terms and fast fields; ``recency`` the weight of the date (a fast field).
+- ``data``: what a hit shows (title, url, agency name, date…) as JSON.
 
 Concurrency: any number of processes search (each opens the directory and reloads its reader at most
 once a second, so a commit from another process is seen within a second); one process writes at a time
@@ -183,8 +190,12 @@ def _prepare_batch(batch: Any) -> list[Prepared]:
 
 
 Atom = tuple[tuple[str, str], Any]  # (field, value) and its tantivy query
-MAX_EXPANSION = 16
-PHRASE_EXTRA = 20  # conjunctions a query may be expanded into (see SearchIndex.build_query)
+MAX_EXPANSION = 16  # conjunctions a query may be expanded into (see SearchIndex.build_query)
+PHRASE_EXTRA = 20  # candidates beyond a page that a quoted phrase may need (some fail the check)
+# A full rebuild: tantivy's indexing threads (one per core) share this memory budget; measured at 200k
+# documents, 2 GB with one thread cost the same CPU as 400 MB (fewer merges, but one thread) and was slower.
+BULK_HEAP = 400_000_000
+BULK_THREADS = 0
 
 
 def _alternatives(options: Iterable[Iterable[list[str]]]) -> list[list[str]]:

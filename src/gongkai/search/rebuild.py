@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.search import documents, engine, outbox
+from gongkai.search.index import BULK_HEAP, BULK_THREADS
 from gongkai.search.models import IndexOutbox, SearchEntry
 
 
@@ -30,7 +32,8 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
 
     index = engine.get_index()
     if index is not None:
-        with index.writer() as writer:
+        heap = getattr(settings, "GONGKAI_SEARCH_REINDEX_HEAP", None) or BULK_HEAP
+        with index.writer(heap=heap, threads=BULK_THREADS) as writer:
             assert writer is not None
             writer.delete_all()
             writer.bulk(batches(), words=words, synonyms=synonyms, workers=workers or 1, progress=progress)  # type: ignore[arg-type]
