@@ -25,9 +25,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Login-throttle counts (and anything else cached) never leak from one test into the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():  # the default cache and the public pages' own
+        cache.clear()
 
 
 # key, code, full name, short name, level, parent key, division code, division name

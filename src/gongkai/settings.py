@@ -23,7 +23,7 @@ Environment variables
     GONGKAI_DAILY_APPLICATION_LIMIT / GONGKAI_DAILY_APPLICATIONS_PER_IP  online applications a day per
                              account (20) and per client address (50; 0 = no limit per address)
     GONGKAI_PAGE_CACHE_SECONDS  seconds a public page is cached whole for anonymous visitors (300; 0 = off)
-    GONGKAI_PAGE_CACHE_URL   redis://… of a Redis for the cached pages alone (default: the shared cache)
+    GONGKAI_PAGE_CACHE_URL   redis://… of a Redis for the cached pages alone (default: each worker's memory)
     GONGKAI_LOG_FORMAT       json or plain (default: json when DEBUG is off, plain in development)
     GONGKAI_CLAMAV           clamd for the upload virus scan: unix:///path/clamd.ctl or tcp://host:port
     GONGKAI_UPLOAD_QUOTA_BYTES  bytes an applicant may upload per rolling 24 hours (200 MB)
@@ -152,13 +152,18 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}
     )
 }
-# Whole public pages (core/pagecache.py) may live in a Redis of their own, so that many distinct URLs
-# filling it can never evict the login-throttle counters; by default the same store as above.
+# Whole public pages (core/pagecache.py): in each worker's memory by default (no round trip on a hit),
+# or in a Redis of their own shared by several app servers — never in the one above, whose login-throttle
+# counters many distinct URLs could otherwise evict.
 _page_cache_url = os.environ.get("GONGKAI_PAGE_CACHE_URL", "")
 CACHES["pages"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _page_cache_url}
     if _page_cache_url
-    else dict(CACHES["default"])
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "gongkai-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
 )
 
 AUTH_USER_MODEL = "orgs.User"

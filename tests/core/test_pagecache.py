@@ -11,7 +11,6 @@ import socket
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -124,7 +123,7 @@ def test_pages_with_a_form_that_posts_are_never_stored(tree):
     first = c.get(path)
     assert first.status_code == 200 and "csrfmiddlewaretoken" in first.content.decode()
     assert HIT not in c.get(path)
-    assert cache.get(pagecache._key(first.wsgi_request)) is None
+    assert pagecache._store().get(pagecache._key(first.wsgi_request)) is None
 
 
 def test_language_and_elder_mode_get_their_own_copies(desk):
@@ -187,14 +186,21 @@ def _redis_up() -> bool:
         return False
 
 
+LOCAL_PAGES = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"}
+
+
 @pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
-def test_with_a_shared_cache_the_generation_lives_in_it(desk):
+@pytest.mark.parametrize("pages", [None, LOCAL_PAGES], ids=["pages-in-redis", "pages-in-worker-memory"])
+def test_with_a_shared_cache_the_generation_lives_in_it(desk, pages):
     redis = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/14",
         }
     }
+    if pages:
+        redis["pages"] = pages
+    pagecache._remote["value"] = None  # nothing remembered from another test's Redis
     with override_settings(CACHES=redis):
         from django.core.cache import caches  # override_settings reopened "default" on Redis
 
@@ -269,3 +275,28 @@ def test_pages_can_live_in_a_store_of_their_own():
 
     assert "pages" in settings.CACHES  # GONGKAI_PAGE_CACHE_URL points it at a Redis of its own
     assert pagecache._store() is not None
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_a_publication_on_another_app_server_is_seen_within_a_second(desk, monkeypatch):
+    """Another host sets the shared generation in Redis (its stamp file is on its own disk)."""
+    from django.core.cache import caches
+
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/14",
+    }
+    with override_settings(CACHES={"default": redis, "pages": LOCAL_PAGES}):
+        pagecache._remote["value"] = None
+        try:
+            c = Client()
+            for _ in range(3):
+                last = c.get(listing(desk))
+            assert last[HIT] == "hit"
+            caches["default"].set(pagecache.GENERATION_KEY, "another-host", None)
+            assert c.get(listing(desk))[HIT] == "hit"  # read at most once a second
+            monkeypatch.setattr(pagecache, "REMOTE_SECONDS", 0.0)
+            assert HIT not in c.get(listing(desk))
+        finally:
+            caches["default"].clear()
+            pagecache._remote["value"] = None

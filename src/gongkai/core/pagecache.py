@@ -19,11 +19,13 @@ something is published, and run the whole middleware stack before a hit. Here:
   the catalogue seed. A page rendered while a publication was committing carries the old generation and
   is never served. ``GONGKAI_PAGE_CACHE_SECONDS`` bounds what nothing invalidates (a document reaching
   its 施行日期 at midnight, an agency renamed in the admin): 300 s by default, ``0`` turns it off.
-- **Where the generation lives.** In the shared cache (Redis) when there is one, so that every worker on
-  every host agrees; with the local-memory cache (one machine, development) in the modification time
-  of a stamp file in ``DATA_DIR``, which every worker process on the machine sees.
+- **Where pages and the generation live.** Pages in each worker's memory (or, with
+  ``GONGKAI_PAGE_CACHE_URL``, a Redis of their own shared by several app servers). The generation in the
+  modification time of a stamp file in ``DATA_DIR``, which every worker process on the machine sees at
+  once, and — when the default cache is shared (Redis, ``GONGKAI_CACHE_URL``) — also in that cache, read
+  at most once a second per worker, so that a publication on another app server is seen within a second.
 
-A hit costs one cache round trip (the page and the generation are read together) and none of the
+A hit costs a ``stat`` of the stamp file (and at most one small Redis read a second) and none of the
 middleware below this one, the URL resolver, the view or the template engine.
 """
 
@@ -58,8 +60,9 @@ MAX_PATH = 512  # longer URLs (a pasted essay as a search) are answered but neve
 
 
 def _store() -> Any:
-    """The ``pages`` cache (``GONGKAI_PAGE_CACHE_URL``: a Redis of its own in production, so that pages
-    never push the login-throttle counters out of the shared one), else the default cache."""
+    """Where pages live: the ``pages`` cache — each worker's own memory by default (the fastest: a hit
+    costs no network round trip), or a Redis of its own (``GONGKAI_PAGE_CACHE_URL``) shared by several
+    app servers; never the Redis of the login-throttle counters, which many distinct URLs could evict."""
     return caches["pages"] if "pages" in settings.CACHES else caches["default"]
 
 
@@ -68,8 +71,9 @@ def enabled() -> bool:
 
 
 def _shared_cache() -> bool:
-    alias = "pages" if "pages" in settings.CACHES else "default"
-    return "locmem" not in settings.CACHES[alias]["BACKEND"].lower()
+    """Whether the default cache is shared by every worker and host (Redis): then the generation lives
+    there; with local memory, in the stamp file every worker on the machine sees."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
 
 
 def _stamp() -> Path:
@@ -83,11 +87,36 @@ def _file_generation() -> str:
         return "0"
 
 
+# The shared generation is read from Redis at most once a second per worker: a publication on this
+# machine is seen at once through the stamp file (every worker checks it on every request), one on
+# another app server within REMOTE_SECONDS.
+REMOTE_SECONDS = 1.0
+_remote: dict[str, Any] = {"value": None, "read_at": 0.0}
+
+
+def _generation() -> str | None:
+    """The current generation; None (and a new one started) when a shared cache has none yet."""
+    local = _file_generation()
+    if not _shared_cache():
+        return local
+    now = time.monotonic()
+    if _remote["value"] is None or now - _remote["read_at"] > REMOTE_SECONDS:
+        shared = caches["default"]
+        value = shared.get(GENERATION_KEY)
+        if value is None:  # a fresh or restarted Redis: start a generation nobody stored under
+            shared.add(GENERATION_KEY, str(time.time_ns()), None)
+            _remote["value"] = None
+            return None
+        _remote.update(value=value, read_at=now)
+    return f"{_remote['value']}:{local}"
+
+
 def invalidate() -> None:
     """Start a new generation: every cached page is rendered afresh on its next visit."""
     stamp = str(time.time_ns())
     try:
-        _store().set(GENERATION_KEY, stamp, None)
+        _remote["value"] = None
+        caches["default"].set(GENERATION_KEY, stamp, None)
     except Exception:  # the cache being down must never break a publication
         log.warning("page cache: could not store the new generation in the cache")
     path = _stamp()
@@ -160,25 +189,22 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
-        shared = _shared_cache()
-        cache = _store()
+        pages = _store()
         try:
-            found = cache.get_many([key, GENERATION_KEY] if shared else [key])
+            generation = _generation()
+            entry = pages.get(key) if generation is not None else None
         except Exception:
             log.warning("page cache: the cache did not answer; serving without it")
             return self.get_response(request)
-        generation = found.get(GENERATION_KEY) if shared else _file_generation()
-        if generation is None:  # a fresh or restarted Redis: start a generation nobody stored under
-            cache.add(GENERATION_KEY, str(time.time_ns()), None)
+        if generation is None:
             return self.get_response(request)
-        entry = found.get(key)
         if entry is not None and entry[0] == generation:
             return _rebuild(entry)
         response = self.get_response(request)
         storable = request.method == "GET" and len(request.get_full_path()) <= MAX_PATH
         if storable and self._storable(request, response):
             try:
-                cache.set(key, _freeze(generation, response), int(settings.GONGKAI_PAGE_CACHE_SECONDS))
+                pages.set(key, _freeze(generation, response), int(settings.GONGKAI_PAGE_CACHE_SECONDS))
             except Exception:
                 log.warning("page cache: could not store a page")
         return response
