@@ -26,6 +26,8 @@ pure by contract.
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import os
 import platform
 import random
@@ -36,9 +38,10 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -48,7 +51,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import tantivy
 
 from gongkai.search import normalise
-from gongkai.search.index import BULK_HEAP, BULK_THREADS, SCHEMA_VERSION, IndexDoc, SearchIndex
+from gongkai.search.index import (
+    BULK_HEAP,
+    BULK_THREADS,
+    BULK_WORKERS,
+    SCHEMA_VERSION,
+    IndexDoc,
+    SearchIndex,
+)
 from gongkai.search.normalise import Normaliser
 
 # --------------------------------------------------------------------------------------------------------
@@ -146,12 +156,32 @@ AGENCIES = agencies()
 BY_COUNTY = {name.removesuffix("自然资源局"): (code, path, name) for code, path, name in AGENCIES}
 
 
+_KINDS = [t for t, _ in TYPES]
+_CUM_WEIGHTS = list(itertools.accumulate(w for _, w in TYPES))
+_DAY0 = date(2015, 1, 1).toordinal()
+
+
+def _below(bits: Callable[[int], int], n: int) -> int:
+    """``Random._randbelow(n)`` (what ``choice``, ``randrange`` and ``randint`` draw), inlined: the same
+    draws, so the same corpus as with those calls, at half the cost."""
+    k = n.bit_length()
+    r = bits(k)
+    while r >= n:
+        r = bits(k)
+    return r
+
+
 def make_doc(i: int, seed: int) -> tuple[IndexDoc, bool]:
+    """Document ``i`` of the corpus (and whether it is still public). The random draws are those of
+    ``random.choice``/``choices``/``randrange``/``randint``/``uniform`` in this order, inlined."""
     rnd = random.Random(seed * 1_000_003 + i)
-    kind = rnd.choices([t for t, _ in TYPES], weights=[w for _, w in TYPES])[0]
-    city, county = rnd.choice(COUNTIES)
-    town, village, project = rnd.choice(TOWNS), rnd.choice(VILLAGES), rnd.choice(PROJECT)
-    day = date(2015, 1, 1) + timedelta(days=rnd.randrange(0, 4380))
+    bits, rand = rnd.getrandbits, rnd.random
+    kind = _KINDS[bisect.bisect(_CUM_WEIGHTS, rand() * (_CUM_WEIGHTS[-1] + 0.0), 0, len(_KINDS) - 1)]
+    city, county = COUNTIES[_below(bits, len(COUNTIES))]
+    town = TOWNS[_below(bits, len(TOWNS))]
+    village = VILLAGES[_below(bits, len(VILLAGES))]
+    project = PROJECT[_below(bits, len(PROJECT))]
+    day = date.fromordinal(_DAY0 + _below(bits, 4380))
     fill = {
         "city": city,
         "county": county,
@@ -159,23 +189,27 @@ def make_doc(i: int, seed: int) -> tuple[IndexDoc, bool]:
         "village": village,
         "project": project,
         "year": day.year,
-        "n": rnd.randint(1, 9),
-        "area": f"{rnd.uniform(0.5, 80):.4f}",
-        "farm": f"{rnd.uniform(0.1, 20):.4f}",
+        "n": 1 + _below(bits, 9),
+        "area": f"{0.5 + (80 - 0.5) * rand():.4f}",
+        "farm": f"{0.1 + (20 - 0.1) * rand():.4f}",
     }
-    titles = {"normative": NORMATIVE_TITLES, "qa": QA_TITLES}.get(kind, ITEM_TITLES)
     if kind == "report":
         title = f"{county}自然资源局{day.year}年政府信息公开工作年度报告"
     elif kind == "land":
         title = f"{county}{day.year}年第{fill['n']}批次"
     else:
-        title = rnd.choice(titles).format(**fill)
+        titles = {"normative": NORMATIVE_TITLES, "qa": QA_TITLES}.get(kind, ITEM_TITLES)
+        title = titles[_below(bits, len(titles))].format(**fill)
+    formatted: list[str | None] = [None] * len(SENTENCES)  # each sentence formatted once per document
     body, size = [], 0
     while size < 1200:
-        s = rnd.choice(SENTENCES).format(**fill)
+        j = _below(bits, len(SENTENCES))
+        s = formatted[j]
+        if s is None:
+            s = formatted[j] = SENTENCES[j].format(**fill)
         body.append(s)
         size += len(s)
-    code, path, name = BY_COUNTY[county] if rnd.random() < 0.8 else rnd.choice(AGENCIES)
+    code, path, name = BY_COUNTY[county] if rand() < 0.8 else AGENCIES[_below(bits, len(AGENCIES))]
     doc = IndexDoc(
         key=f"item:{i}",
         type=kind,
@@ -187,9 +221,9 @@ def make_doc(i: int, seed: int) -> tuple[IndexDoc, bool]:
         agencies=path,
         day=day,
         category=kind,
-        status=rnd.choice(STATUSES) if kind == "normative" else "",
+        status=STATUSES[_below(bits, len(STATUSES))] if kind == "normative" else "",
     )
-    return doc, rnd.random() > 0.01  # ~1 % withdrawn since indexing: the public check drops them
+    return doc, rand() > 0.01  # ~1 % withdrawn since indexing: the public check drops them
 
 
 def dictionary() -> tuple[list[Any], list[tuple[str, str]]]:
@@ -248,9 +282,63 @@ def generation_cost(seed: int, sample: int = 5000) -> float:
     return (time.perf_counter() - t) / sample
 
 
+class ThreadCPU:
+    """CPU seconds of this process's threads by name (Linux: ``/proc/self/task``), sampled every half
+    second while a build runs (tantivy's indexing threads end at each commit, so they are sampled)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[tuple[str, str], float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/comm") as f:
+                    name = f.read().strip()
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended
+                continue
+            self.seconds[(tid, name)] = (int(fields[11]) + int(fields[12])) / tick
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> ThreadCPU:
+        if os.path.isdir("/proc/self/task"):
+            self._sample()
+            self.start = dict(self.seconds)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+            self._sample()
+
+    def by_group(self) -> dict[str, float]:
+        """Seconds used during the build: the Python thread, tantivy's indexing threads, the rest."""
+        out: dict[str, float] = {}
+        for (tid, name), value in self.seconds.items():
+            group = (
+                "Python thread (generate, normalise, add)"
+                if name.startswith("python")
+                else "tantivy indexing"
+                if name.startswith("thrd-tantivy-in")
+                else "tantivy store compression and merges"
+            )
+            out[group] = out.get(group, 0.0) + value - self.start.get((tid, name), 0.0)
+        return out
+
+
 def build_index(directory: Path, n: int, seed: int, workers: int) -> tuple[float, float, SearchIndex]:
-    """Returns (seconds, estimated seconds of corpus generation inside them, index). The workers generate
-    the documents of their batch and then normalise them, so the feeding process only adds documents."""
+    """Returns (seconds, estimated seconds of corpus generation inside them, index). The documents are
+    generated batch by batch where they are prepared (in this process by default, as ``gongkai reindex``
+    reads them from the database; in the worker processes with ``--workers N``)."""
     words, synonyms = dictionary()
     index = SearchIndex(directory)
     gen = generation_cost(seed) * n / max(1, workers)
@@ -258,7 +346,7 @@ def build_index(directory: Path, n: int, seed: int, workers: int) -> tuple[float
 
     cpu0 = build_cpu()
     t0 = time.perf_counter()
-    with index.writer(heap=BULK_HEAP, threads=BULK_THREADS) as w:  # as `gongkai reindex`
+    with ThreadCPU() as threads, index.writer(heap=BULK_HEAP, threads=BULK_THREADS) as w:  # as reindex
         assert w is not None
         done = 0
 
@@ -275,9 +363,21 @@ def build_index(directory: Path, n: int, seed: int, workers: int) -> tuple[float
     cpu = build_cpu() - cpu0
     print(
         f"index build CPU (this process with tantivy's threads, and the workers): {cpu:.1f} s "
-        f"= {cpu / n * 1000:.3f} ms per document → ≈ {2 * n / cpu:,.0f} docs/s on 2 idle cores "
-        f"(≈ {2 * n / (cpu - gen * workers):,.0f} without generating the corpus)"
+        f"= {cpu / n * 1000:.3f} ms per document → ≈ {2 * n / cpu:,.0f} docs/s on 2 idle cores if it "
+        f"split evenly (≈ {2 * n / (cpu - gen * workers):,.0f} without generating the corpus)"
     )
+    groups = threads.by_group()
+    if groups:
+        print(
+            "  by thread: "
+            + "; ".join(f"{k} {v / n * 1000:.3f} ms/doc" for k, v in groups.items())
+            + (
+                f" → the two main threads run in parallel: ≈ {n / max(groups.values()):,.0f} docs/s "
+                "on 2 idle cores"
+                if workers <= 1
+                else ""
+            )
+        )
     return seconds, gen, index
 
 
@@ -288,7 +388,7 @@ def build_cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def cpu_cost(seed: int, workers: int, sample: int = 3000) -> str:
+def cpu_cost(seed: int, sample: int = 3000) -> str:
     """CPU time per document of normalising and adding it (one process, an in-memory index): what the
     build costs independently of other load on the machine."""
     from gongkai.search.index import BODY_ANALYZER, _document, body_analyzer, build_schema, prepare
@@ -305,8 +405,9 @@ def cpu_cost(seed: int, workers: int, sample: int = 3000) -> str:
     writer.commit()
     per_doc = (time.process_time() - t) / sample
     return (
-        f"CPU per document (normalise, tokens, pinyin, add; one process): {per_doc * 1000:.2f} ms "
-        f"→ ≈ {workers / per_doc:,.0f} docs/s on {workers} idle cores"
+        f"CPU per document (normalise, tokens, pinyin, add; one process, one tantivy thread, no corpus "
+        f"generation): {per_doc * 1000:.2f} ms → ≈ {2 / per_doc:,.0f} docs/s on 2 idle cores if it split "
+        "evenly"
     )
 
 
@@ -424,12 +525,12 @@ def bench(args: argparse.Namespace) -> None:
         seconds, gen, index = build_index(idxdir, args.n, args.seed, args.workers)
         print(
             f"index build: {seconds:.1f} s = {args.n / seconds:,.0f} docs/s "
-            f"(of which ~{gen:.1f} s generating the corpus in the workers: "
+            f"(of which ~{gen:.1f} s generating the corpus, standing in for reading the database: "
             f"~{args.n / (seconds - gen):,.0f} docs/s without it)"
         )
     else:
         index = SearchIndex(idxdir)
-    print(cpu_cost(args.seed, args.workers))
+    print(cpu_cost(args.seed))
     idx_bytes, db_bytes = size_of(idxdir), dbpath.stat().st_size
     print(f"index size: {idx_bytes / 2**20:,.0f} MiB; SQLite corpus: {db_bytes / 2**20:,.0f} MiB")
     if args.build_only:
@@ -537,7 +638,12 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="normalising processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=BULK_WORKERS,
+        help="processes that generate and prepare the documents (default: this one, as gongkai reindex)",
+    )
     parser.add_argument(
         "--like-queries", type=int, default=0, help="sample of queries for the LIKE scan (0: all)"
     )

@@ -26,7 +26,6 @@ import fcntl
 import itertools
 import json
 import math
-import os
 import re
 import threading
 import time
@@ -105,6 +104,7 @@ class IndexDoc:
     keywords: str = ""  # place names, document numbers: indexed with the title and in pinyin
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False) without its set-up per call
 Prepared = tuple[str, str, str, str, str, list[str], int, int, float, str, str, str, str, bytes]
 
 
@@ -128,7 +128,7 @@ def prepare(doc: IndexDoc, norm: Normaliser) -> Prepared:
     }
     if text_n != text:  # Latin capitals: the snippet shows the text as written (else: the stored body)
         shown["text"] = text
-    data = json.dumps(shown, ensure_ascii=False).encode()
+    data = _JSON.encode(shown).encode()
     title_tokens, py = norm.head_fields(head_n, normalised=True)
     return (
         doc.key,
@@ -138,7 +138,7 @@ def prepare(doc: IndexDoc, norm: Normaliser) -> Prepared:
         doc.status,
         doc.agencies,
         doc.day.year if doc.day else 0,
-        int(doc.day.strftime("%Y%m%d")) if doc.day else 0,
+        doc.day.year * 10000 + doc.day.month * 100 + doc.day.day if doc.day else 0,
         recency(doc.day),
         title_tokens,
         head_n,
@@ -192,10 +192,15 @@ def _prepare_batch(batch: Any) -> list[Prepared]:
 Atom = tuple[tuple[str, str], Any]  # (field, value) and its tantivy query
 MAX_EXPANSION = 16  # conjunctions a query may be expanded into (see SearchIndex.build_query)
 PHRASE_EXTRA = 20  # candidates beyond a page that a quoted phrase may need (some fail the check)
-# A full rebuild: tantivy's indexing threads (one per core) share this memory budget; measured at 200k
-# documents, 2 GB with one thread cost the same CPU as 400 MB (fewer merges, but one thread) and was slower.
+# A full rebuild on two cores: this process prepares the documents (normalisation, the head's jieba words
+# and pinyin) in its Python thread while ONE tantivy thread indexes them; the two cost about the same
+# (~0.13 ms per document each at 1M), so each has a core. Measured: worker processes to normalise cost
+# ~25 % more CPU in all (the text pickled there and back) and a second tantivy thread ~5-10 % more (two
+# segments being built, competing with the Python thread for the cores); both were slower. 400 MB gives
+# a handful of segments at 1M and no merges; a larger budget did not use less CPU.
 BULK_HEAP = 400_000_000
-BULK_THREADS = 0
+BULK_THREADS = 1
+BULK_WORKERS = 1
 
 
 def _alternatives(options: Iterable[Iterable[list[str]]]) -> list[list[str]]:
@@ -464,21 +469,24 @@ class Writer:
         workers: int | None = None,
         progress: Callable[[int], None] | None = None,
         produce: Callable[[Any], list[IndexDoc]] | None = None,
+        norm: Normaliser | None = None,
     ) -> int:
-        """Add documents in batches, normalised by ``workers`` processes (default: one per core).
+        """Add documents in batches, prepared in this process (``workers`` ≤ 1, the default: see
+        ``BULK_WORKERS``) or by ``workers`` processes.
 
-        ``produce`` (optional) turns each batch into documents inside the workers (the benchmark
-        generates its corpus there)."""
+        ``produce`` (optional) turns each batch into documents (the benchmark generates its corpus there);
+        ``norm``: a normaliser of ``words`` and ``synonyms`` the caller already has (in this process)."""
         global _worker_produce
         _worker_produce = produce
-        workers = workers if workers is not None else (os.cpu_count() or 1)
+        workers = workers if workers is not None else BULK_WORKERS
         added = 0
         if workers <= 1:
-            norm = Normaliser(words, synonyms)
+            norm = norm or Normaliser(words, synonyms)
+            add, w = _document, self.w
             for batch in batches:
                 batch = produce(batch) if produce is not None else batch
                 for d in batch:
-                    self.add_prepared(prepare(d, norm))
+                    w.add_document(add(prepare(d, norm)))
                 added += len(batch)
                 if progress:
                     progress(len(batch))

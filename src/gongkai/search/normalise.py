@@ -87,6 +87,7 @@ STOPWORDS = frozenset(
 
 
 _DROP = STOPWORDS | frozenset(_PUNCT)
+HEAD_CACHE = 200_000  # heads whose segmentation and pinyin a Normaliser remembers (then it starts again)
 
 
 def to_simplified(text: str) -> str:
@@ -269,6 +270,7 @@ class Normaliser:
         vocabulary: Iterable[tuple[str, int]] = (),
     ) -> None:
         self._seg: Any = _rjieba.Jieba() if _rjieba is not None else _PyJieba()
+        self._heads: dict[str, tuple[str, str]] = {}  # head_fields, remembered
         self.known: dict[str, int] = {}  # normalised word → weight
         for entry in words:
             word, weight = (entry, 1000) if isinstance(entry, str) else entry
@@ -340,8 +342,17 @@ class Normaliser:
         return self.head_fields(text, normalised=normalised)[1]
 
     def head_fields(self, text: str, *, normalised: bool = False) -> tuple[str, str]:
-        """:meth:`index_text` and :meth:`pinyin_text` of a short text, segmented once."""
+        """:meth:`index_text` and :meth:`pinyin_text` of a short text, segmented once. Remembered (heads
+        repeat: place names, agency names, numbered series of notices), for this dictionary only."""
         text = text if normalised else search_text(text)
+        found = self._heads.get(text)
+        if found is None:
+            if len(self._heads) >= HEAD_CACHE:
+                self._heads.clear()
+            found = self._heads[text] = self._head_fields(text)
+        return found
+
+    def _head_fields(self, text: str) -> tuple[str, str]:
         inner = self.inner
         tokens = [t for t in self._seg.cut_for_search(text, False) if t not in _DROP]
         tokens += [e for t in tokens if t in inner for e in inner[t]]

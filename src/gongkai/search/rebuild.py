@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from gongkai.search import documents, engine, outbox
-from gongkai.search.index import BULK_HEAP, BULK_THREADS
+from gongkai.search.index import BULK_HEAP, BULK_THREADS, IndexDoc
 from gongkai.search.models import IndexOutbox, SearchEntry
 
 
@@ -22,7 +22,7 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
     upto = IndexOutbox.objects.order_by("-id").values_list("id", flat=True).first() or 0
     keys: list[str] = []
 
-    def batches() -> object:
+    def batches() -> Iterator[list[IndexDoc]]:
         for batch in documents.iterate():
             with transaction.atomic():
                 for doc in batch:
@@ -36,10 +36,12 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
         with index.writer(heap=heap, threads=BULK_THREADS) as writer:
             assert writer is not None
             writer.delete_all()
-            writer.bulk(batches(), words=words, synonyms=synonyms, workers=workers or 1, progress=progress)  # type: ignore[arg-type]
+            writer.bulk(
+                batches(), words=words, synonyms=synonyms, workers=workers, progress=progress, norm=norm
+            )
             writer.commit()
     else:
-        for batch in batches():  # type: ignore[attr-defined]
+        for batch in batches():
             if progress:
                 progress(len(batch))
     with transaction.atomic():

@@ -15,7 +15,12 @@ class Command(BaseCommand):
     help = "重建站内搜索索引（已发布的政府信息、规范性文件、年度报告、咨询问答、征地项目）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--workers", type=int, default=1, help="分词进程数（大量文档时可设为 CPU 核数）")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="准备文档的进程数（默认 1：本进程准备、tantivy 一个线程建索引，两核上最快）",
+        )
         parser.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args: Any, **opts: Any) -> None:
