@@ -70,3 +70,14 @@ def test_normalisation_is_idempotent_and_never_fails(text):
     once = n.search_text(text)
     assert n.search_text(once) == once
     n.snippet(once, ["征地"])
+
+
+def test_head_fields_are_remembered_and_bounded(norm, monkeypatch):
+    head = n.search_text("長沙縣黃花鎮征地補償安置方案公告")
+    first = norm.head_fields(head, normalised=True)
+    assert first == norm._head_fields(head)
+    assert "zhengdi" in first[1].split() and "长沙县" in first[0].split()
+    assert norm.head_fields(head, normalised=True) is first  # remembered
+    monkeypatch.setattr(n, "HEAD_CACHE", len(norm._heads))
+    assert norm.head_fields("黄花镇", normalised=True) == norm._head_fields("黄花镇")
+    assert len(norm._heads) == 1  # full: started again
