@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +146,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache (login throttling counters among others): local memory in development and tests; in production
 # Redis through django's built-in RedisCache, shared by every worker (a system check warns without it).
 _cache_url = os.environ.get("GONGKAI_CACHE_URL") or os.environ.get("REDIS_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url

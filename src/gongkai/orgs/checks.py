@@ -10,7 +10,7 @@ from django.core.checks import CheckMessage, Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
             Warning(
