@@ -93,3 +93,23 @@ def page(browser, live_server) -> Iterator[object]:
     pg.base = live_server.url
     yield pg
     context.close()
+
+
+@pytest.fixture
+def desk(tree: dict[str, Agency]) -> dict[str, object]:
+    """The province's proactive-disclosure desk: its catalogue, the 征地信息 column, a writer, a
+    reviewer and a publisher (publishing tests and the page-cache tests)."""
+    from gongkai.orgs.models import Role
+    from gongkai.publishing import services
+    from gongkai.publishing.models import CatalogueNode
+    from tests.factories import staff
+
+    province = tree["province"]
+    services.catalogue_seed(province)
+    return {
+        "agency": province,
+        "node": CatalogueNode.objects.get(agency=province, name="征地信息"),
+        "writer": staff(province, Role.CLERK),
+        "reviewer": staff(province, Role.REVIEWER),
+        "publisher": staff(province, Role.PUBLISHER),
+    }

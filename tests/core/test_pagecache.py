@@ -17,10 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongkai.core import pagecache
-from gongkai.orgs.models import Role
 from gongkai.publishing import services
-from gongkai.publishing.models import CatalogueNode
-from tests.factories import PASSWORD, staff
+from tests.factories import PASSWORD
 
 HIT = pagecache.HIT_HEADER
 
@@ -29,19 +27,6 @@ HIT = pagecache.HIT_HEADER
 def _own_stamp(tmp_path, settings):
     """A generation stamp of this test's own: another process publishing must not empty our cache."""
     settings.DATA_DIR = tmp_path
-
-
-@pytest.fixture
-def desk(tree):
-    province = tree["province"]
-    services.catalogue_seed(province)
-    return {
-        "agency": province,
-        "node": CatalogueNode.objects.get(agency=province, name="征地信息"),
-        "writer": staff(province, Role.CLERK),
-        "reviewer": staff(province, Role.REVIEWER),
-        "publisher": staff(province, Role.PUBLISHER),
-    }
 
 
 def publish(desk, title):

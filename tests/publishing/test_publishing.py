@@ -23,19 +23,6 @@ from tests.upload_samples import PDF
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def desk(tree):
-    province = tree["province"]
-    services.catalogue_seed(province)
-    return {
-        "agency": province,
-        "node": CatalogueNode.objects.get(agency=province, name="征地信息"),
-        "writer": staff(province, Role.CLERK),
-        "reviewer": staff(province, Role.REVIEWER),
-        "publisher": staff(province, Role.PUBLISHER),
-    }
-
-
 def make(
     desk, title="长沙县2025年第3批次建设用地征收土地的批复", formed=date(2025, 9, 1), body="<p>正文</p>"
 ):
