@@ -18,7 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
-from tests.publishing.test_publishing import desk, make, publish  # noqa: F401  (fixture and helpers)
+from tests.publishing.test_publishing import make, publish
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -36,7 +36,7 @@ def keep_connection():
     request_finished.connect(close_old_connections)
 
 
-def test_api_never_answers_5xx(desk, keep_connection):  # noqa: F811
+def test_api_never_answers_5xx(desk, keep_connection):
     publish(desk, make(desk, '=HYPERLINK("http://x","y")'), datetime(2025, 3, 2, 10, tzinfo=TZ))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]

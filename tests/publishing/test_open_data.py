@@ -10,14 +10,14 @@ import pytest
 from django.test import Client
 
 from gongkai.publishing import services
-from tests.publishing.test_publishing import desk, make, publish  # noqa: F401  (fixture and helpers)
+from tests.publishing.test_publishing import make, publish
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def published(desk):  # noqa: F811
+def published(desk):
     public = publish(desk, make(desk, '=HYPERLINK("http://x","y")'), datetime(2025, 3, 2, 10, tzinfo=TZ))
     hidden = make(desk, "草稿不公开", formed=date(2025, 3, 1))
     gone = publish(desk, make(desk, "已撤回"), datetime(2025, 3, 3, 10, tzinfo=TZ))

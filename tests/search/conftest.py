@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gongkai.search import engine, outbox
-from tests.publishing.test_publishing import desk, make, publish  # noqa: F401  (fixture and helpers)
+from tests.publishing.test_publishing import make, publish
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -41,7 +41,7 @@ def search_index(tmp_path, settings):
 
 
 @pytest.fixture
-def corpus(desk):  # noqa: F811
+def corpus(desk):
     items = {}
     for key, (title, body, year) in CORPUS.items():
         item = make(desk, title, formed=date(year, 3, 1), body=body)
