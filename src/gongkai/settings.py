@@ -137,9 +137,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work at once; busy timeout avoids "database is locked".
+    # WAL lets readers and one writer work at once; busy timeout avoids "database is locked". Transactions
+    # begin IMMEDIATE: they take the write lock at the start (waiting up to the timeout), so one that read
+    # first never fails to upgrade to a write, and check-then-write steps (a quota, a sequence) run one
+    # after the other as SELECT … FOR UPDATE makes them do on PostgreSQL. Reads outside transactions are
+    # not affected.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

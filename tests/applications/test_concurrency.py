@@ -222,6 +222,49 @@ def test_a_double_click_arriving_at_the_same_moment_creates_one_application(offi
     assert int(other.number[-5:]) == int(application.number[-5:]) + 1
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_of_one_account_at_the_same_moment_stay_within_its_quota(
+    office, settings, tmp_path, monkeypatch
+):
+    """Bad-inputs 6: two applications with an identity copy from one account at once, with room in the
+    quota for one file. Both pass the form's check (nothing is stored yet); storing the first is slowed
+    while it holds the account's row lock, so the second really waits on it, then counts the first file
+    and is refused with the form kept. One application, one file."""
+    from gongkai.core import uploads
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.GONGKAI_UPLOAD_QUOTA_BYTES = 2 * len(PDF) - 1
+    original = uploads.store
+    first_store = threading.Event()
+
+    def slow_store(*args: Any, **kwargs: Any) -> Any:
+        if not first_store.is_set():
+            first_store.set()
+            time.sleep(0.7)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "store", slow_store)
+    identity = ApplicantFactory()
+    a, b = login(identity.account), login(identity.account)
+    (url, one), (_url, two) = (
+        _online_form(a, identity, office["agency"]),
+        _online_form(b, identity, office["agency"]),
+    )
+
+    def post(client: Client, data: dict[str, Any], text: str) -> Any:
+        pdf = SimpleUploadedFile("身份证.pdf", PDF, "application/pdf")
+        return client.post(url, {**data, "description": text, "identity_copy": pdf})
+
+    responses = in_threads(lambda: post(a, one, "第一件"), lambda: post(b, two, "第二件"))
+    codes = sorted(getattr(r, "status_code", r) for r in responses)
+    assert codes == [200, 302], responses
+    refused = next(r for r in responses if r.status_code == 200).content.decode()
+    assert "24 小时内上传的文件合计将超过" in refused
+    assert Application.objects.count() == 1 and Attachment.objects.count() == 1
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
 # --- a failure in the middle of a reply -----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from gongkai.applications import limits
 from gongkai.applications.models import Application
+from gongkai.orgs.throttle import daily_give_back, daily_take, daily_used
 from tests.factories import PASSWORD, ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,49 @@ def test_the_address_is_kept_only_as_a_keyed_hash(tree, caplog):
     assert "application limit per address reached" in caplog.text and HOME not in caplog.text
     keys = list(getattr(cache, "_cache", {}).keys())
     assert keys and not any(HOME in str(k) for k in keys)
+
+
+def test_forms_arriving_at_the_same_instant_cannot_pass_the_limit_together(tree, monkeypatch):
+    """Forms sent at the same instant all pass the early check (here: switched off) before any is counted;
+    the use each takes before filing is one atomic increment, so the one over the limit still gets 429
+    with its draft, and nothing more is filed."""
+    agency = tree["province"]
+    monkeypatch.setattr(limits, "reached", lambda request: False)
+    for n in (1, 2):
+        c, identity = _client()
+        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
+    c, identity = _client()
+    r, _data = _file(c, identity, agency, "同一时刻的第三件")
+    body = r.content.decode()
+    assert r.status_code == 429 and int(r["Retry-After"]) > 0
+    assert "今天从您的网络提交的申请已达到上限" in body and "同一时刻的第三件" in body
+    assert Application.objects.count() == 2
+    assert daily_used(limits.SCOPE, HOME) == 2  # the refused one gave its use back
+
+
+def test_a_filing_that_fails_gives_its_use_back(tree, monkeypatch):
+    from gongkai.applications import services
+
+    agency = tree["province"]
+    c, identity = _client()
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "application_submit_online", broken)
+    with pytest.raises(RuntimeError):
+        _file(c, identity, agency, "第1件")
+    assert daily_used(limits.SCOPE, HOME) == 0
+    monkeypatch.undo()
+    assert _file(c, identity, agency, "第1件")[0].status_code == 302
+    assert daily_used(limits.SCOPE, HOME) == 1
+
+
+def test_take_and_give_back_are_bounded():
+    assert [daily_take("t", HOME, 2) for _ in range(4)] == [True, True, False, False]
+    assert daily_used("t", HOME) == 2
+    daily_give_back("t", HOME)
+    assert daily_take("t", HOME, 2) and not daily_take("t", HOME, 2)
+    daily_give_back("t", OFFICE)  # nothing taken there: never below zero
+    assert daily_used("t", OFFICE) == 0 and daily_take("t", OFFICE, 0)  # 0 = no limit, still counted
+    assert daily_used("t", OFFICE) == 1

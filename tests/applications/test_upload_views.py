@@ -92,7 +92,6 @@ def test_over_the_quota_is_a_form_error_keeping_the_draft_and_storing_nothing(tr
 
 def test_the_quota_counts_only_the_applicants_own_uploads(register, office, tree, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(png(10, 10))
     identity = ApplicantFactory()
     other = ApplicantFactory()
     staff_app = register()
@@ -105,7 +104,32 @@ def test_the_quota_counts_only_the_applicants_own_uploads(register, office, tree
     services.attach(
         application=other_app, upload=upload("身份证.png", png(30, 30)), kind="identity", by=other.account
     )
+    settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(png(10, 10))  # the others' uploads above exceed it
     c = login(identity.account)
     assert apply_with(c, tree, identity, "q4", png(10, 10)).status_code == 302
     r = apply_with(c, tree, identity, "q5", png(10, 10))
     assert r.status_code == 200 and "24 小时内" in r.content.decode()
+
+
+def test_the_quota_holds_when_the_form_check_is_passed_at_the_same_instant(
+    tree, tmp_path, settings, monkeypatch
+):
+    """Two uploads of one account at the same instant both pass the form's early check (here: that check
+    switched off); the check inside the storing transaction, under the account's row lock, refuses the
+    one that would pass the quota: a form error, the draft kept, no application, nothing stored."""
+    from gongkai.applications import quota
+
+    settings.MEDIA_ROOT = tmp_path
+    first, second = png(10, 10), png(20, 20)
+    settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(first) + len(second) - 1
+    identity = ApplicantFactory()
+    c = login(identity.account)
+    assert apply_with(c, tree, identity, "r1", first).status_code == 302
+    stored = {p for p in Path(tmp_path).rglob("*") if p.is_file()}
+
+    monkeypatch.setattr(quota, "check_quota", lambda account, size: None)
+    r = apply_with(c, tree, identity, "r2", second, description="同一时刻的第二件申请")
+    body = r.content.decode()
+    assert r.status_code == 200 and "24 小时内上传的文件合计将超过" in body and "同一时刻的第二件申请" in body
+    assert Application.objects.count() == 1 and Attachment.objects.count() == 1
+    assert {p for p in Path(tmp_path).rglob("*") if p.is_file()} == stored

@@ -92,6 +92,43 @@ def test_the_daily_limit_per_address_keeps_the_input(office, settings):
     assert other.post(write_url(office["box"]), form_data(other, office["box"])).status_code == 302
 
 
+def test_letters_sent_at_the_same_instant_cannot_pass_the_limit_together(office, settings, monkeypatch):
+    """All pass the early check before any is counted (here: that check switched off); the use each takes
+    before filing is one atomic step, so the one over the limit still gets 429 with its text."""
+    from gongkai.mailbox import limits
+    from gongkai.orgs.throttle import daily_used
+
+    settings.GONGKAI_MAILBOX_DAILY_LIMIT = 2
+    monkeypatch.setattr(limits, "reached", lambda kind, ip: False)
+    c = Client()
+    for _ in range(2):
+        assert c.post(write_url(office["box"]), form_data(c, office["box"])).status_code == 302
+    r = c.post(write_url(office["box"]), form_data(c, office["box"], title="同一时刻的第三封信"))
+    assert r.status_code == 429 and 'value="同一时刻的第三封信"' in r.content.decode()
+    assert 0 < int(r["Retry-After"]) <= 86401
+    assert Letter.objects.count() == 2 and daily_used("mailbox-submit", "127.0.0.1") == 2
+
+
+def test_a_refused_letter_gives_its_use_back(office, settings, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.mailbox import services
+    from gongkai.orgs.throttle import daily_used
+
+    settings.GONGKAI_MAILBOX_DAILY_LIMIT = 1
+
+    def refuse(**kwargs):
+        raise ValidationError("该信箱暂停受理来信。")
+
+    monkeypatch.setattr(services, "letter_submit", refuse)
+    c = Client()
+    r = c.post(write_url(office["box"]), form_data(c, office["box"], title="被退回的信"))
+    assert r.status_code == 200 and "该信箱暂停受理来信。" in r.content.decode()
+    assert daily_used("mailbox-submit", "127.0.0.1") == 0
+    monkeypatch.undo()
+    assert c.post(write_url(office["box"]), form_data(c, office["box"])).status_code == 302
+
+
 def test_a_signed_in_citizen_gets_the_form_prefilled_and_the_letter_linked(office):
     citizen = applicant_account()
     citizen.display_name, citizen.email = "李秀英", "li@example.com"
@@ -151,6 +188,18 @@ def test_lookups_are_limited_per_address(write, settings):
     c = Client()
     for _ in range(3):
         assert _lookup("ZZZZZZZZ", c).status_code == 200
+    r = _lookup(letter.query_code, c)
+    assert r.status_code == 429 and letter.title not in r.content.decode()
+
+
+def test_lookups_at_the_same_instant_cannot_pass_the_limit_together(write, settings, monkeypatch):
+    from gongkai.mailbox import limits
+
+    settings.GONGKAI_MAILBOX_LOOKUP_LIMIT = 2
+    monkeypatch.setattr(limits, "reached", lambda kind, ip: False)
+    letter = write()
+    c = Client()
+    assert [_lookup("ZZZZZZZZ", c).status_code for _ in range(2)] == [200, 200]
     r = _lookup(letter.query_code, c)
     assert r.status_code == 429 and letter.title not in r.content.decode()
 

@@ -6,6 +6,9 @@ from a trusted proxy) are counted per Beijing calendar day in the cache (Redis i
 worker sees the same count), at most ``GONGKAI_DAILY_APPLICATIONS_PER_IP`` (default 50; 0 turns the limit
 off). Only applications actually filed count; a form sent again (the same one-time token) neither counts
 nor is refused. The cache key holds a keyed hash of the address, never the address itself.
+
+A filing first takes one use (:func:`take`: one atomic increment, so forms arriving at the same instant
+cannot all pass a check made before any is counted) and gives it back if the filing then fails.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest
 
-from gongkai.orgs.throttle import client_ip, daily_count, daily_used, ip_digest, seconds_until_midnight
+from gongkai.orgs.throttle import (
+    client_ip,
+    daily_give_back,
+    daily_take,
+    daily_used,
+    ip_digest,
+    seconds_until_midnight,
+)
 
 log = logging.getLogger("gongkai.access")
 SCOPE = "applications"
@@ -35,13 +45,20 @@ def reached(request: HttpRequest) -> bool:
     return limit > 0 and used(request) >= limit
 
 
-def count(request: HttpRequest) -> int:
-    """Count one more application filed from the request's address today; returns the new count."""
+def take(request: HttpRequest) -> bool:
+    """Take one of today's applications of the request's address before filing; False when none is left."""
     ip = client_ip(request)
-    value = daily_count(SCOPE, ip)
-    if value == _limit():
+    limit = _limit()
+    if not daily_take(SCOPE, ip, limit):
+        return False
+    if limit > 0 and used(request) == limit:
         log.warning("application limit per address reached: ip=%s", ip_digest(ip))
-    return value
+    return True
+
+
+def give_back(request: HttpRequest) -> None:
+    """The filing that took a use did not happen: return it."""
+    daily_give_back(SCOPE, client_ip(request))
 
 
 def retry_after() -> int:

@@ -3,6 +3,11 @@
 The sum of the sizes of the attachments the account uploaded in the last 24 hours, plus the new file,
 may not exceed ``GONGKAI_UPLOAD_QUOTA_BYTES`` (200 MB). Staff uploads do not count (they are not the
 applicant's). The request size limit (``core.uploads``) bounds one file; this bounds many.
+
+The online form checks the quota to answer early, next to the field; ``services.attach`` checks it again
+inside the transaction that stores the file, after locking the account's row
+(:func:`check_quota_locked`), so two uploads of one account at the same instant are counted one after
+the other and cannot both pass (on SQLite the immediate write transaction serialises them).
 """
 
 from __future__ import annotations
@@ -33,6 +38,18 @@ def uploaded_last_day(account: Any) -> int:
 
 def check_quota(account: Any, size: int) -> None:
     """Raise :class:`UploadRejected` (a Chinese message) when ``size`` more bytes would pass the quota."""
+    _check(account, size)
+
+
+def check_quota_locked(account: Any, size: int) -> None:
+    """The same check under a row lock on the account (call it inside the storing transaction)."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True))
+    _check(account, size)
+
+
+def _check(account: Any, size: int) -> None:
     if getattr(account, "pk", None) is None:
         return
     if uploaded_last_day(account) + size > quota_bytes():

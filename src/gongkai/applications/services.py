@@ -929,6 +929,10 @@ def attach(*, application: Application, upload: Any, kind: str, by: Any) -> Any:
 
     kind = AttachmentKind(kind)
     allowed = {"pdf", "jpg", "jpeg", "png"} if kind == AttachmentKind.IDENTITY else None
+    if getattr(by, "pk", None) is not None and getattr(by, "is_applicant", False):
+        from gongkai.applications.quota import check_quota_locked
+
+        check_quota_locked(by, upload.size or 0)  # the form checked it too; this is the one that holds
     attachment = uploads.store(
         Attachment(
             application=application,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications import forms, limits, services
 from gongkai.applications.models import Application
+from gongkai.core.uploads import UploadRejected
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Applicant, UserKind
 
@@ -43,33 +44,33 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and not again:
         refused = _over_limits(request)
         if refused is not None:
-            text, retry_after = refused
-            messages.error(request, text)
-            if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:  # kept too
-                _keep_pending_upload(request, request.FILES["identity_copy"])
-            response = render(
-                request,
-                "applications/public/apply.html",
-                {"form": form, "agency": agency, "pending": request.session.get(PENDING_KEY)},
-                status=429,
-            )
-            response["Retry-After"] = str(retry_after)
-            return response
+            return _refused(request, form, agency, *refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("identity_copy") or _pending_upload(request)
-        with transaction.atomic():
-            application = services.application_submit_online(
-                applicant=data["applicant"],
-                agency=agency,
-                data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
-                token=data["token"],
-            )
-            if upload and not application.attachments.exists():
-                services.attach(application=application, upload=upload, kind="identity", by=request.user)
+        if not again and not limits.take(request):  # the last use went to a form sent at the same instant
+            return _refused(request, form, agency, *_address_limit_refusal())
+        try:
+            with transaction.atomic():
+                application = services.application_submit_online(
+                    applicant=data["applicant"],
+                    agency=agency,
+                    data={k: data[k] for k in services.REQUEST_FIELDS if k in data},
+                    token=data["token"],
+                )
+                if upload and not application.attachments.exists():
+                    services.attach(application=application, upload=upload, kind="identity", by=request.user)
+        except BaseException as exc:
+            if not again:
+                limits.give_back(request)
+            if isinstance(exc, UploadRejected):  # the account's quota, checked again under its lock
+                form.add_error("identity_copy", str(exc))
+                messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
+                pending = request.session.get(PENDING_KEY)
+                context = {"form": form, "agency": agency, "pending": pending}
+                return render(request, "applications/public/apply.html", context)
+            raise
         _drop_pending_upload(request)
-        if not again:
-            limits.count(request)
         return redirect("applications_public:detail", public_id=application.public_id)
     if request.method == "POST":
         if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:
@@ -82,6 +83,21 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
 
 
 PENDING_KEY = "gongkai_pending_identity_copy"
+
+
+def _refused(request: HttpRequest, form: Any, agency: Agency, text: str, retry_after: int) -> HttpResponse:
+    """429 with the form as typed (and a checked identity copy kept for the next try)."""
+    messages.error(request, text)
+    if request.FILES.get("identity_copy") and "identity_copy" not in form.errors:  # kept too
+        _keep_pending_upload(request, request.FILES["identity_copy"])
+    response = render(
+        request,
+        "applications/public/apply.html",
+        {"form": form, "agency": agency, "pending": request.session.get(PENDING_KEY)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _keep_pending_upload(request: HttpRequest, upload: Any) -> None:
@@ -137,9 +153,13 @@ def _over_limits(request: HttpRequest) -> tuple[str, int] | None:
     if count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT:
         return _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"), 86400
     if limits.reached(request):
-        text = _("今天从您的网络提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
-        return text, limits.retry_after()
+        return _address_limit_refusal()
     return None
+
+
+def _address_limit_refusal() -> tuple[str, int]:
+    text = _("今天从您的网络提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
+    return text, limits.retry_after()
 
 
 @login_required

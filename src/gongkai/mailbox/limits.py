@@ -4,6 +4,10 @@ The IP address is personal data: the cache key holds a keyed hash of it, never t
 limits are settings (``GONGKAI_MAILBOX_DAILY_LIMIT``: letters per IP per day, default 10;
 ``GONGKAI_MAILBOX_LOOKUP_LIMIT``: query-code lookups per IP per day, default 30, which also makes
 guessing codes hopeless).
+
+:func:`reached` answers early (before the form is read); :func:`take` is the count that holds: one use
+is taken in one atomic step before the letter is filed or the code looked up, and given back when the
+letter is then refused.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from gongkai.orgs.throttle import daily_count, daily_used
+from gongkai.orgs.throttle import daily_give_back, daily_take, daily_used
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -37,6 +41,12 @@ def reached(kind: str, ip: str) -> bool:
     return used(kind, ip) >= _limit(kind)
 
 
-def count(kind: str, ip: str) -> int:
-    """Count one more use today; returns the new count."""
-    return daily_count("mailbox-" + kind, ip)
+def take(kind: str, ip: str) -> bool:
+    """Take one of today's uses in one atomic step (requests at the same instant cannot all pass a check
+    made before any of them is counted); False when none is left."""
+    return daily_take("mailbox-" + kind, ip, _limit(kind))
+
+
+def give_back(kind: str, ip: str) -> None:
+    """The action that took a use did not happen (the letter was refused): return it."""
+    daily_give_back("mailbox-" + kind, ip)

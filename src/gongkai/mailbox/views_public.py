@@ -18,6 +18,7 @@ from gongkai.core.pagecache import public_page
 from gongkai.mailbox import forms, limits, services
 from gongkai.mailbox.models import Box, BoxKind, Letter
 from gongkai.orgs.models import Agency, UserKind
+from gongkai.orgs.throttle import seconds_until_midnight
 
 RECEIPTS_KEY = "gongkai_mailbox_receipts"
 PAGE_SIZE = 10
@@ -100,16 +101,10 @@ def write(request: HttpRequest, code: str, box_id: int) -> HttpResponse:
             return redirect("mailbox_public:receipt", public_id=existing.public_id)
         ip = limits.client_ip(request)
         if limits.reached("submit", ip):
-            messages.error(
-                request,
-                _("今天从您的网络提交的来信已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"),
-            )
-            response = render(
-                request, "mailbox/public/write.html", _column(agency, box=box, form=form), status=429
-            )
-            response["Retry-After"] = "86400"
-            return response
+            return _over_the_daily_limit(request, agency, box, form)
         if form.is_valid():
+            if not limits.take("submit", ip):  # the last use went to a letter sent at the same instant
+                return _over_the_daily_limit(request, agency, box, form)
             data = form.cleaned_data
             try:
                 letter = services.letter_submit(
@@ -118,15 +113,27 @@ def write(request: HttpRequest, code: str, box_id: int) -> HttpResponse:
                     account=user if is_public_account else None,
                     token=data.get("token") or None,
                 )
-            except ValidationError as exc:
+            except BaseException as exc:
+                limits.give_back("submit", ip)
+                if not isinstance(exc, ValidationError):
+                    raise
                 for message in exc.messages:
                     form.add_error(None, message)
             else:
-                limits.count("submit", ip)
                 _remember(request, letter)
                 return redirect("mailbox_public:receipt", public_id=letter.public_id)
         messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
     return render(request, "mailbox/public/write.html", _column(agency, box=box, form=form))
+
+
+def _over_the_daily_limit(request: HttpRequest, agency: Agency, box: Any, form: Any) -> HttpResponse:
+    """429 with the letter as typed (the address's letters for today are used up)."""
+    messages.error(
+        request, _("今天从您的网络提交的来信已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
+    )
+    response = render(request, "mailbox/public/write.html", _column(agency, box=box, form=form), status=429)
+    response["Retry-After"] = str(seconds_until_midnight())  # the counts start again at Beijing midnight
+    return response
 
 
 def _remember(request: HttpRequest, letter: Letter) -> None:
@@ -152,13 +159,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         ip = limits.client_ip(request)
-        if limits.reached("lookup", ip):
-            messages.error(request, _("今天从您的网络查询的次数已达到上限，请明天再查询。"))
-            status = 429
-        elif form.is_valid():
-            limits.count("lookup", ip)
+        if form.is_valid() and limits.take("lookup", ip):
             letter = services.letter_by_code(form.cleaned_data["code"])
             searched = True
+        elif form.is_valid() or limits.reached("lookup", ip):
+            messages.error(request, _("今天从您的网络查询的次数已达到上限，请明天再查询。"))
+            status = 429
     return render(
         request,
         "mailbox/public/lookup.html",

@@ -200,6 +200,28 @@ def daily_count(scope: str, ip: str) -> int:
         return 1
 
 
+def daily_take(scope: str, ip: str, limit: int) -> bool:
+    """Take one of today's ``limit`` uses of ``scope`` for ``ip`` in one atomic step (the cache's
+    increment), so that requests arriving at the same instant cannot all pass a check made before any of
+    them is counted. False (and nothing taken) when the allowance is used up; ``limit`` 0 = no limit,
+    still counted. Give it back with :func:`daily_give_back` when the action then does not happen."""
+    value = daily_count(scope, ip)
+    if limit > 0 and value > limit:
+        daily_give_back(scope, ip)
+        return False
+    return True
+
+
+def daily_give_back(scope: str, ip: str) -> None:
+    """Return a use taken by :func:`daily_take` (the action failed or was refused afterwards)."""
+    key = _daily_key(scope, ip)
+    try:
+        if int(django_cache.decr(key)) < 0:
+            django_cache.set(key, 0, timeout=DAY + 60)
+    except ValueError:  # expired meanwhile: nothing to give back
+        pass
+
+
 def seconds_until_midnight() -> int:
     """Seconds until the daily counts start again (Beijing midnight), for ``Retry-After``."""
     now = timezone.localtime()
