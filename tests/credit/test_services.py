@@ -183,6 +183,19 @@ def test_decision_counts_is_one_query(make, office, django_assert_num_queries):
         services.decision_counts(office["agency"], 2025)
 
 
+def test_several_agencies_are_added_up_in_one_query(make, office, tree, django_assert_num_queries):
+    """A roll-up: one aggregate for the list; a 文书号 is one decision within its agency, so the same
+    number in two agencies is two decisions."""
+    make("penalty", number="罚〔2025〕1号")
+    make("penalty", number="罚〔2025〕1号", party={**COMPANY, "party_name": "长沙某建材有限公司"})
+    make("penalty", agency=tree["city_a"], number="罚〔2025〕1号")
+    make("licensing", agency=tree["city_a"], number="长许〔2025〕1号")
+    with django_assert_num_queries(1):
+        both = services.decision_counts([office["agency"], tree["city_a"]], 2025)
+    assert both == {"licensing": 1, "penalty": 2, "coercion": 0}
+    assert services.decision_counts([], 2025) == {"licensing": 0, "penalty": 0, "coercion": 0}
+
+
 def test_publication_due_and_overdue(make, office):
     decision = make("penalty", decision_date=date(2026, 11, 20))  # a Friday
     due = services.publication_due(decision)

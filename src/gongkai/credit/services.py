@@ -13,7 +13,7 @@ year, one per document number, §7), :func:`licensing_counts_by_action`, :func:`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -294,26 +294,29 @@ def is_overdue(decision: Decision, today: date, calendar: clock.WorkingCalendar 
 # --- the annual report --------------------------------------------------------------------------------
 
 
-def _year(agency: Agency, year: int) -> QuerySet[Decision]:
+def _year(agency: Agency | Iterable[Agency], year: int) -> QuerySet[Decision]:
+    where = {"agency": agency} if isinstance(agency, Agency) else {"agency__in": list(agency)}
     return Decision.objects.filter(
-        agency=agency, decision_date__gte=date(year, 1, 1), decision_date__lte=date(year, 12, 31)
+        **where, decision_date__gte=date(year, 1, 1), decision_date__lte=date(year, 12, 31)
     )
 
 
-def decision_counts(agency: Agency, year: int) -> dict[str, int]:
-    """Decisions of ``agency`` dated in ``year``, by kind: ``{"licensing": n, "penalty": n, "coercion": n}``.
+def decision_counts(agency: Agency | Iterable[Agency], year: int) -> dict[str, int]:
+    """Decisions of ``agency`` (or of several agencies, added up) dated in ``year``, by kind:
+    ``{"licensing": n, "penalty": n, "coercion": n}``.
 
     For section 二 of the annual report (``section2.art20_5.licensing.decisions``,
-    ``section2.art20_6.penalty.decisions``, ``section2.art20_6.coercion.decisions``). One SQL aggregate.
+    ``section2.art20_6.penalty.decisions``, ``section2.art20_6.coercion.decisions``). One SQL aggregate
+    however many agencies (grouped by agency and kind: a 文书号 is distinct within its agency).
     Counting rules (``credit-publicity.md`` §7, **choices**): the unit is one decision document (distinct
     文书号 per kind), so a decision naming several parties counts once; every recorded decision counts
     whatever its publicity status (a draft not yet published, a refusal that is never published, a
     penalty whose publication was later withdrawn: each was made in the year); deleted drafts do not.
     """
-    rows = _year(agency, year).values("kind").annotate(n=Count("number", distinct=True)).order_by()
+    rows = _year(agency, year).values("agency", "kind").annotate(n=Count("number", distinct=True)).order_by()
     counts = {k: 0 for k in Kind.values}
-    for row in rows:
-        counts[row["kind"]] = row["n"]
+    for row in rows:  # one row per agency and kind
+        counts[row["kind"]] += row["n"]
     return counts
 
 

@@ -10,6 +10,7 @@ default to now.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -408,8 +409,9 @@ class Counts:
         return self.on_time / self.replied if self.replied else None
 
 
-def counts(agency: Agency, year: int) -> Counts:
-    """The year's counts of ``agency`` (its own boxes only), by one SQL aggregate."""
+def counts(agency: Agency | Iterable[Agency], year: int) -> Counts:
+    """The year's counts of ``agency`` (its own boxes only; several agencies: added up), by one SQL
+    aggregate."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     in_year = Q(submitted_on__gte=first, submitted_on__lte=last)
     replied = Q(status=Status.REPLIED, replied_on__gte=first, replied_on__lte=last)
@@ -420,7 +422,8 @@ def counts(agency: Agency, year: int) -> Counts:
         | Q(status=Status.CLOSED, closed_on__gt=last)
     )
     kinds = {f"kind_{k}": Count("id", filter=in_year & Q(box__kind=k)) for k in BoxKind.values}
-    row = Letter.objects.filter(box__agency=agency).aggregate(
+    where = {"box__agency": agency} if isinstance(agency, Agency) else {"box__agency__in": list(agency)}
+    row = Letter.objects.filter(**where).aggregate(
         received=Count("id", filter=in_year),
         replied=Count("id", filter=replied),
         on_time=Count("id", filter=replied & Q(replied_on__lte=F("due_on"))),

@@ -123,10 +123,7 @@ def section2_counts(agencies: Iterable[Agency] | QuerySet[Agency], year: int) ->
     fmt = formats.format_for_year(year)
     agencies = list(agencies)
     normative = normative_counts(agencies, year)
-    decisions = {"licensing": 0, "penalty": 0, "coercion": 0}
-    for agency in agencies:
-        for kind, n in decision_counts(agency, year).items():
-            decisions[kind] += n
+    decisions = {"licensing": 0, "penalty": 0, "coercion": 0, **decision_counts(agencies, year)}
     if fmt == "2019":
         art20_1 = {
             row: {k: v[k] for k in ("made", "published", "public_total")} for row, v in normative.items()

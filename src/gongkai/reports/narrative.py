@@ -193,15 +193,13 @@ class Consultations:
 
 
 def consultations(agencies: Agencies, year: int) -> Consultations:
-    """One query per agency (:func:`gongkai.mailbox.services.counts`) and one for the box names."""
+    """One aggregate for every agency (:func:`gongkai.mailbox.services.counts`) and one for the box names."""
     from gongkai.mailbox import services as mailbox
     from gongkai.mailbox.models import Box
 
     agencies = _agencies(agencies)
-    received = replied = on_time = 0
-    for agency in agencies:
-        c = mailbox.counts(agency, year)
-        received, replied, on_time = received + c.received, replied + c.replied, on_time + c.on_time
+    c = mailbox.counts(agencies, year)
+    received, replied, on_time = c.received, c.replied, c.on_time
     boxes: list[str] = []
     for box in Box.objects.filter(agency__in=agencies).order_by("sort_order", "kind"):
         if box.title not in boxes:
@@ -234,14 +232,11 @@ class CreditDecisions:
 
 
 def credit_decisions(agencies: Agencies, year: int) -> CreditDecisions:
-    """One query per agency."""
+    """One aggregate for every agency."""
     from gongkai.credit.services import decision_counts
 
     agencies = _agencies(agencies)
-    n = {"licensing": 0, "penalty": 0, "coercion": 0}
-    for agency in agencies:
-        for kind, count in decision_counts(agency, year).items():
-            n[kind] = n.get(kind, 0) + count
+    n = {"licensing": 0, "penalty": 0, "coercion": 0, **decision_counts(agencies, year)}
     if not any(n.values()):
         sentence = f"{year}年，{_who(agencies)}未报送“双公示”信息。"
     else:
@@ -257,9 +252,13 @@ def credit_decisions(agencies: Agencies, year: int) -> CreditDecisions:
 
 @dataclass(frozen=True)
 class YearCount:
+    """``reported``: agencies whose count of this year is the figure of their published report for it
+    (their on-site consultations are then unknown and not in ``on_site``)."""
+
     year: int
     received: int
     on_site: int
+    reported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,8 +267,11 @@ class ApplicationsTrend:
 
     ``average`` is the three-year total divided by 3, rounded half up to a whole number; ``change`` is
     this year's count less last year's, ``change_share`` that change in per cent of last year's count.
-    Years before Gongkai was used count what was recorded (imported ledgers included) — hand-entered
-    report figures are not read here.
+    The report year counts the records. Each of the two years before counts, per agency, the 本年新收
+    total of that agency's latest published report for the year when there is one (what the public has
+    read, hand-entered cells included: the figure for years before Gongkai when no ledger was imported),
+    else the records (imported ledgers included). On-site consultations are in no report table: the
+    three-year on-site total is given only when no year's count came from a report.
     """
 
     year: int
@@ -287,7 +289,8 @@ class ApplicationsTrend:
 
 
 def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
-    """One aggregate query with a conditional count per year."""
+    """Two queries: one aggregate grouped by agency with a conditional count per year, and the published
+    reports of the two years before."""
     agencies = _agencies(agencies)
     spans = {y: _year_range(y) for y in (year - 2, year - 1, year)}
     qs = _received(agencies, spans[year - 2][0], spans[year][1])
@@ -296,10 +299,23 @@ def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
         in_year = Q(received_on__gte=first, received_on__lte=last)
         aggregates[f"n{y}"] = Count("pk", filter=in_year)
         aggregates[f"s{y}"] = Count("pk", filter=in_year & Q(on_site=True))
-    row = qs.aggregate(**aggregates)
-    years = [YearCount(y, row[f"n{y}"], row[f"s{y}"]) for y in spans]
+    rows = {row["agency"]: row for row in qs.values("agency").annotate(**aggregates).order_by()}
+    reported = _reported_new_received(agencies, [year - 2, year - 1])
+    years = []
+    for y in spans:
+        received = on_site = 0
+        from_reports: list[str] = []
+        for agency in agencies:
+            row = rows.get(agency.pk, {})
+            if (agency.pk, y) in reported:
+                received += reported[agency.pk, y]
+                from_reports.append(agency.code)
+            else:
+                received, on_site = received + row.get(f"n{y}", 0), on_site + row.get(f"s{y}", 0)
+        years.append(YearCount(y, received, on_site, tuple(from_reports)))
     total = sum(y.received for y in years)
     on_site_total = sum(y.on_site for y in years)
+    on_site_known = not any(y.reported for y in years)
     average = int((Decimal(total) / 3).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     this, previous = years[-1], years[-2]
     change = this.received - previous.received
@@ -315,7 +331,7 @@ def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
         if change_share is not None:
             sentence += f"（{grew}{percent_text(change_share)}）"
     sentence += f"；{year - 2}—{year}年共收到申请{total}件"
-    if on_site_total:
+    if on_site_total and on_site_known:
         sentence += f"（包括现场资料查询{on_site_total}件）"
     sentence += f"，年均收到申请{average}件。"
     return ApplicationsTrend(year, years, total, on_site_total, average, change, change_share, sentence)
@@ -330,6 +346,23 @@ class OnSite:
     total: int
     share: Decimal | None
     sentence: str
+
+
+def _reported_new_received(agencies: list[Agency], years: list[int]) -> dict[tuple[int, int], int]:
+    """``(agency id, year) → 本年新收 total`` of each agency's latest published report of those years."""
+    from gongkai.reports.models import AnnualReport, Stage
+
+    found: dict[tuple[int, int], int] = {}
+    rows = (
+        AnnualReport.objects.filter(agency__in=agencies, year__in=years, stage=Stage.PUBLISHED)
+        .order_by("agency_id", "year", "-version")
+        .values_list("agency_id", "year", "snapshot")
+    )
+    for agency_id, y, snapshot in rows:
+        total = ((snapshot or {}).get("section3") or {}).get("new_received", {}).get("total")
+        if (agency_id, y) not in found and isinstance(total, int):
+            found[agency_id, y] = total
+    return found
 
 
 def on_site(agencies: Agencies, year: int) -> OnSite:
@@ -755,7 +788,7 @@ def all_statistics(agencies: Agencies, year: int) -> list[Statistic]:
     """Every statistic, in the order section 一 quotes them (the seed's order), then section 六's.
 
     The regions are those of the land-related applications when there are any (the seed quotes them
-    so), else of all applications. Queries: a fixed number plus two per agency (mailbox and credit).
+    so), else of all applications. Queries: a fixed number, however many agencies.
     """
     agencies = _agencies(agencies)
     land = land_related(agencies, year)
