@@ -150,7 +150,8 @@ def _published_report(agency, year: int, new_received: int, version: int = 1):
     from gongkai.reports.models import AnnualReport, Stage
 
     fmt = formats.format_for_year(year)
-    figures = formats.build(fmt, {"section3": {"new_received": {"natural_person": new_received}}}, strict=False)
+    tables = {"section3": {"new_received": {"natural_person": new_received}}}
+    figures = formats.build(fmt, tables, strict=False)
     snapshot = formats.to_json(figures, year=year, agency={"code": agency.code, "name": agency.name})
     return AnnualReport.objects.create(
         agency=agency,

@@ -299,7 +299,9 @@ def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
         in_year = Q(received_on__gte=first, received_on__lte=last)
         aggregates[f"n{y}"] = Count("pk", filter=in_year)
         aggregates[f"s{y}"] = Count("pk", filter=in_year & Q(on_site=True))
-    rows = {row["agency"]: row for row in qs.values("agency").annotate(**aggregates).order_by()}
+    rows: dict[int, dict[str, Any]] = {
+        r["agency"]: dict(r) for r in qs.values("agency").annotate(**aggregates).order_by()
+    }
     reported = _reported_new_received(agencies, [year - 2, year - 1])
     years = []
     for y in spans:
