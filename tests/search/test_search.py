@@ -139,3 +139,30 @@ def test_reindex_rebuilds_everything(corpus):
     assert SearchEntry.objects.count() == 4
     assert engine.get_index().num_docs() == 4
     assert outbox.pending() == 0
+
+
+def test_reindex_removes_copies_of_what_is_no_longer_public_and_rewrites_the_rest(corpus):
+    """The database copy: every public document written again in batches (one statement each), and every
+    entry the rebuild did not write removed, however many documents there are."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stale = SearchEntry.objects.create(key="item:999999", type="item", title="已撤回的旧条目", url="/x/")
+    SearchEntry.objects.filter(key=k(corpus["notice"])).update(title="改过的旧副本")
+    SearchEntry.objects.update(written_at=timezone.now() - timedelta(minutes=5))
+    call_command("reindex", "--quiet")
+    assert not SearchEntry.objects.filter(pk=stale.pk).exists()
+    assert SearchEntry.objects.count() == 4
+    assert SearchEntry.objects.get(key=k(corpus["notice"])).title != "改过的旧副本"
+    assert not SearchEntry.objects.filter(written_at__lt=timezone.now() - timedelta(minutes=1)).exists()
+
+
+def test_save_entries_is_one_statement_per_batch(corpus, django_assert_max_num_queries):
+    from gongkai.search import documents
+
+    docs = [doc for batch in documents.iterate() for doc in batch]
+    norm = engine.normaliser()
+    with django_assert_max_num_queries(1):
+        outbox.save_entries(docs, norm)
+    assert SearchEntry.objects.count() == len(docs) == 4

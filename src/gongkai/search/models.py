@@ -4,6 +4,7 @@ database, and the database copy of every indexed document (the fallback when tan
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +89,9 @@ class SearchEntry(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
     pinyin = models.TextField(blank=True)
+    # When this copy was last written: a rebuild removes, at its end, every entry it did not write and the
+    # outbox has not written since it started (whatever the number of documents).
+    written_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("检索条目")

@@ -20,14 +20,15 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
     norm = engine.normaliser()
     words, synonyms = engine.dictionary()
     upto = IndexOutbox.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    keys: list[str] = []
+    started = timezone.now()
+    written = 0
 
     def batches() -> Iterator[list[IndexDoc]]:
+        nonlocal written
         for batch in documents.iterate():
             with transaction.atomic():
-                for doc in batch:
-                    outbox.save_entry(doc, norm)
-            keys.extend(d.key for d in batch)
+                outbox.save_entries(batch, norm)
+            written += len(batch)
             yield batch
 
     index = engine.get_index()
@@ -45,7 +46,8 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
             if progress:
                 progress(len(batch))
     with transaction.atomic():
-        SearchEntry.objects.exclude(key__in=keys).delete() if len(keys) < 50_000 else None
+        # Entries neither this rebuild nor the outbox wrote since the start are no longer public.
+        SearchEntry.objects.filter(written_at__lt=started).delete()
         IndexOutbox.objects.filter(id__lte=upto, done_at__isnull=True).update(done_at=timezone.now())
     engine.forget_dictionary()  # the index vocabulary changed
-    return len(keys)
+    return written
