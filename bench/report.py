@@ -108,13 +108,14 @@ INDEX_COLUMNS = ("agency_id", "applicant_column", "outcome", "received_on", "con
 # --------------------------------------------------------------------------------------------------------
 
 
-def pg_admin(url: str) -> tuple[Callable[[str], None], str]:
-    """A function running one statement on the server's ``postgres`` database, and the benchmark's URL."""
+def pg_admin(url: str, name: str = PG_NAME) -> tuple[Callable[[str], None], str]:
+    """A function running one statement on the server's ``postgres`` database, and the benchmark's URL
+    (database ``name``)."""
     import psycopg
 
     parts = urlsplit(url)
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    bench_url = urlunsplit(parts._replace(path=f"/{PG_NAME}"))
+    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
 
     def run(sql: str) -> None:
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -123,14 +124,15 @@ def pg_admin(url: str) -> tuple[Callable[[str], None], str]:
     return run, bench_url
 
 
-def setup_django(args: argparse.Namespace, tmp: Path) -> Callable[[], None]:
-    """Point Django at a fresh database, migrate it; returns the clean-up."""
+def setup_django(args: argparse.Namespace, tmp: Path, name: str = PG_NAME) -> Callable[[], None]:
+    """Point Django at a fresh database (a SQLite file in ``tmp``, or PostgreSQL database ``name``);
+    returns the clean-up. Migrating is the caller's (after ``django.setup()``)."""
     if args.database_url:
         if not args.database_url.startswith(("postgres://", "postgresql://")):
             sys.exit("--database-url must be a postgres:// URL (the SQLite database is always a temp file)")
-        admin, url = pg_admin(args.database_url)
-        admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        admin(f'CREATE DATABASE "{PG_NAME}"')
+        admin, url = pg_admin(args.database_url, name)
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'CREATE DATABASE "{name}"')
 
         def cleanup() -> None:
             from django.db import connections
@@ -139,7 +141,7 @@ def setup_django(args: argparse.Namespace, tmp: Path) -> Callable[[], None]:
             if args.keep:
                 print(f"kept database {url}")
             else:
-                admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+                admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     else:
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
