@@ -72,6 +72,7 @@ def office(tree):
     unit = UnitFactory(agency=province, name="耕地保护监督处")
     return {
         "agency": province,
+        "city": tree["city_a"],
         "unit": unit,
         "clerk": staff(province, Role.CLERK),
         "clerk2": staff(province, Role.CLERK),
@@ -247,12 +248,11 @@ def test_two_uploads_of_one_account_at_the_same_moment_stay_within_its_quota(
     monkeypatch.setattr(uploads, "store", slow_store)
     identity = ApplicantFactory()
     a, b = login(identity.account), login(identity.account)
-    (url, one), (_url, two) = (
-        _online_form(a, identity, office["agency"]),
-        _online_form(b, identity, office["agency"]),
-    )
+    # Two agencies: the two filings share no number sequence row, so only the account's lock orders them.
+    one, two = _online_form(a, identity, office["agency"]), _online_form(b, identity, office["city"])
 
-    def post(client: Client, data: dict[str, Any], text: str) -> Any:
+    def post(client: Client, form: tuple[str, dict[str, Any]], text: str) -> Any:
+        url, data = form
         pdf = SimpleUploadedFile("身份证.pdf", PDF, "application/pdf")
         return client.post(url, {**data, "description": text, "identity_copy": pdf})
 

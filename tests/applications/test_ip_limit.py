@@ -162,10 +162,51 @@ def test_a_filing_that_fails_gives_its_use_back(tree, monkeypatch):
 
 
 def test_take_and_give_back_are_bounded():
-    assert [daily_take("t", HOME, 2) for _ in range(4)] == [True, True, False, False]
-    assert daily_used("t", HOME) == 2
-    daily_give_back("t", HOME)
-    assert daily_take("t", HOME, 2) and not daily_take("t", HOME, 2)
-    daily_give_back("t", OFFICE)  # nothing taken there: never below zero
-    assert daily_used("t", OFFICE) == 0 and daily_take("t", OFFICE, 0)  # 0 = no limit, still counted
-    assert daily_used("t", OFFICE) == 1
+    taken = [daily_take("t", HOME, 2) for _ in range(4)]
+    assert [t is not None for t in taken] == [True, True, False, False]
+    assert [t.count for t in taken if t] == [1, 2] and daily_used("t", HOME) == 2
+    daily_give_back(taken[1])
+    assert daily_take("t", HOME, 2) is not None and daily_take("t", HOME, 2) is None
+    first = daily_take("t", OFFICE, 0)  # 0 = no limit, still counted
+    assert first is not None and daily_used("t", OFFICE) == 1
+    daily_give_back(first)
+    daily_give_back(first)  # given back twice by mistake: never below zero
+    assert daily_used("t", OFFICE) == 0
+
+
+def test_a_use_taken_before_midnight_is_given_back_to_that_day(monkeypatch):
+    """Taken at 23:59:59 Beijing time, given back after midnight: the old day's counter goes down, the new
+    day's is untouched."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    clock = {"now": datetime(2026, 12, 7, 23, 59, 59, tzinfo=beijing)}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    taken = daily_take("t", HOME, 5)
+    assert taken is not None
+    clock["now"] = datetime(2026, 12, 8, 0, 0, 1, tzinfo=beijing)
+    assert daily_take("t", HOME, 5) is not None  # the new day's first use
+    daily_give_back(taken)
+    assert daily_used("t", HOME) == 1  # the new day's count is what it was
+    clock["now"] = datetime(2026, 12, 7, 23, 59, 59, tzinfo=beijing)
+    assert daily_used("t", HOME) == 0  # the old day's use came back
+
+
+def test_one_account_at_the_same_instant_cannot_pass_its_own_limit(tree, settings, monkeypatch):
+    """Two forms of one account at once both pass the early check (here: switched off); filing checks the
+    account's count again under a lock on its row, so the one over the limit gets 429 with its draft."""
+    from gongkai.applications import views_public
+
+    settings.GONGKAI_DAILY_APPLICATION_LIMIT = 1
+    monkeypatch.setattr(views_public, "_over_limits", lambda request: None)
+    agency = tree["province"]
+    c, identity = _client()
+    assert _file(c, identity, agency, "第1件")[0].status_code == 302
+    r, _data = _file(c, identity, agency, "同一时刻的第2件")
+    body = r.content.decode()
+    assert r.status_code == 429 and "您今天提交的申请已达到上限" in body and "同一时刻的第2件" in body
+    assert Application.objects.count() == 1
+    assert daily_used(limits.SCOPE, HOME) == 1  # the address's use was given back

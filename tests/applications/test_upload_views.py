@@ -111,9 +111,7 @@ def test_the_quota_counts_only_the_applicants_own_uploads(register, office, tree
     assert r.status_code == 200 and "24 小时内" in r.content.decode()
 
 
-def test_the_quota_holds_when_the_form_check_is_passed_at_the_same_instant(
-    tree, tmp_path, settings, monkeypatch
-):
+def test_filing_checks_the_quota_again_after_the_form_check_passed(tree, tmp_path, settings, monkeypatch):
     """Two uploads of one account at the same instant both pass the form's early check (here: that check
     switched off); the check inside the storing transaction, under the account's row lock, refuses the
     one that would pass the quota: a form error, the draft kept, no application, nothing stored."""
@@ -133,3 +131,39 @@ def test_the_quota_holds_when_the_form_check_is_passed_at_the_same_instant(
     assert r.status_code == 200 and "24 小时内上传的文件合计将超过" in body and "同一时刻的第二件申请" in body
     assert Application.objects.count() == 1 and Attachment.objects.count() == 1
     assert {p for p in Path(tmp_path).rglob("*") if p.is_file()} == stored
+
+
+def test_a_kept_copy_refused_when_filing_is_dropped_so_the_next_try_files(tree, tmp_path, settings):
+    """A checked identity copy kept from a form with an error, while the account's quota filled up with
+    another upload: filing refuses it (the check under the lock), drops it and says so; the typed form is
+    back, and sending it again files the application without the copy."""
+    settings.MEDIA_ROOT = tmp_path
+    first, second = png(10, 10), png(20, 20)
+    settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(first) + len(second) - 1
+    identity = ApplicantFactory()
+    c = login(identity.account)
+    url = reverse("applications_public:apply", args=[tree["province"].code])
+    form = {
+        "applicant": identity.pk,
+        "description": "",
+        "delivery_form": "paper",
+        "delivery_method": "post",
+        "token": "k1",
+    }
+    r = c.post(url, {**form, "identity_copy": upload("身份证.png", second)})  # no description: kept
+    assert r.status_code == 200 and c.session.get("gongkai_pending_identity_copy")
+    other_device = login(identity.account)  # another session of the account fills the quota meanwhile
+    assert apply_with(other_device, tree, identity, "k0", first).status_code == 302
+
+    form["description"] = "黄花镇2019年征地批复"
+    r = c.post(url, form)
+    body = r.content.decode()
+    assert r.status_code == 200 and "此前保留的身份证明文件未被接收，已删除" in body
+    assert "黄花镇2019年征地批复" in body
+    assert not c.session.get("gongkai_pending_identity_copy")
+    assert Application.objects.count() == 1
+
+    r = c.post(url, form)
+    assert r.status_code == 302
+    assert Application.objects.count() == 2 and Attachment.objects.count() == 1
+    assert len([p for p in Path(tmp_path).rglob("*") if p.is_file()]) == 1  # the kept copy is deleted

@@ -192,6 +192,17 @@ def test_lookups_are_limited_per_address(write, settings):
     assert r.status_code == 429 and letter.title not in r.content.decode()
 
 
+def test_a_limit_of_0_means_no_limit(office, write, settings):
+    settings.GONGKAI_MAILBOX_DAILY_LIMIT = 0
+    settings.GONGKAI_MAILBOX_LOOKUP_LIMIT = 0
+    letter = write()
+    c = Client()
+    for _ in range(3):
+        assert c.post(write_url(office["box"]), form_data(c, office["box"])).status_code == 302
+    assert [_lookup("ZZZZZZZZ", c).status_code for _ in range(3)] == [200, 200, 200]
+    assert letter.title in _lookup(letter.query_code, c).content.decode()
+
+
 def test_lookups_at_the_same_instant_cannot_pass_the_limit_together(write, settings, monkeypatch):
     from gongkai.mailbox import limits
 

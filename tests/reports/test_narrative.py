@@ -184,9 +184,10 @@ def test_the_years_before_count_the_published_reports(data, django_assert_max_nu
         "2021年，本机关共收到政府信息公开申请1件（包括现场资料查询1件），较上年减少688件（下降99.9%）；"
         "2019—2021年共收到申请1644件，年均收到申请548件。"
     )
+    assert t.on_site_total is None  # 2019 and 2020 came from reports, which count no on-site visits
     # A roll-up: each agency by its own source (the city has no report: its records count).
     application(city, "C2020", date(2020, 5, 1), on_site=True)
-    both = narrative.applications_trend([province, city], 2021)
+    both = narrative.applications_trend([province, city, province], 2021)  # each agency counted once
     # (the city already had one 2020 application, on site, in the fixture)
     assert [(y.received, y.reported) for y in both.years[:2]] == [(954, ("430S00",)), (691, ("430S00",))]
     assert both.years[1].on_site == 2

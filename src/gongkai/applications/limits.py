@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from gongkai.orgs.throttle import (
+    Taken,
     client_ip,
     daily_give_back,
     daily_take,
@@ -45,20 +46,19 @@ def reached(request: HttpRequest) -> bool:
     return limit > 0 and used(request) >= limit
 
 
-def take(request: HttpRequest) -> bool:
-    """Take one of today's applications of the request's address before filing; False when none is left."""
+def take(request: HttpRequest) -> Taken | None:
+    """Take one of today's applications of the request's address before filing; None when none is left."""
     ip = client_ip(request)
     limit = _limit()
-    if not daily_take(SCOPE, ip, limit):
-        return False
-    if limit > 0 and used(request) == limit:
+    taken = daily_take(SCOPE, ip, limit)
+    if taken is not None and taken.count == limit:
         log.warning("application limit per address reached: ip=%s", ip_digest(ip))
-    return True
+    return taken
 
 
-def give_back(request: HttpRequest) -> None:
+def give_back(taken: Taken) -> None:
     """The filing that took a use did not happen: return it."""
-    daily_give_back(SCOPE, client_ip(request))
+    daily_give_back(taken)
 
 
 def retry_after() -> int:

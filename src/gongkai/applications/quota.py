@@ -43,9 +43,9 @@ def check_quota(account: Any, size: int) -> None:
 
 def check_quota_locked(account: Any, size: int) -> None:
     """The same check under a row lock on the account (call it inside the storing transaction)."""
-    from django.contrib.auth import get_user_model
+    from gongkai.orgs.services import lock_account
 
-    list(get_user_model().objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True))
+    lock_account(account)
     _check(account, size)
 
 

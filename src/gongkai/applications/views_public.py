@@ -20,6 +20,7 @@ from gongkai.applications.models import Application
 from gongkai.core.uploads import UploadRejected
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Applicant, UserKind
+from gongkai.orgs.services import lock_account
 
 
 def _require_applicant(request: HttpRequest) -> None:
@@ -47,11 +48,19 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
             return _refused(request, form, agency, *refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        kept = data.get("identity_copy") is None and request.session.get(PENDING_KEY) is not None
         upload = data.get("identity_copy") or _pending_upload(request)
-        if not again and not limits.take(request):  # the last use went to a form sent at the same instant
-            return _refused(request, form, agency, *_address_limit_refusal())
+        taken = None
+        if not again:
+            taken = limits.take(request)
+            if taken is None:  # the last use went to a form sent at the same instant
+                return _refused(request, form, agency, *_address_limit_refusal())
         try:
             with transaction.atomic():
+                if not again:  # the account's daily count, again under its row lock (forms at one instant)
+                    lock_account(request.user)
+                    if _account_limit_reached(request):
+                        raise _AccountLimit
                 application = services.application_submit_online(
                     applicant=data["applicant"],
                     agency=agency,
@@ -61,10 +70,20 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
                 if upload and not application.attachments.exists():
                     services.attach(application=application, upload=upload, kind="identity", by=request.user)
         except BaseException as exc:
-            if not again:
-                limits.give_back(request)
+            if taken is not None:
+                limits.give_back(taken)
+            if isinstance(exc, _AccountLimit):
+                return _refused(request, form, agency, *_account_limit_refusal())
             if isinstance(exc, UploadRejected):  # the account's quota, checked again under its lock
-                form.add_error("identity_copy", str(exc))
+                if kept:  # the copy kept from an earlier try: dropped, so the next try files without it
+                    _drop_pending_upload(request)
+                    text = _(
+                        "此前保留的身份证明文件未被接收，已删除：%(reason)s"
+                        "您可以重新选择文件，或不附文件提交。"
+                    )
+                    form.add_error("identity_copy", text % {"reason": exc})
+                else:
+                    form.add_error("identity_copy", str(exc))
                 messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
                 pending = request.session.get(PENDING_KEY)
                 context = {"form": form, "agency": agency, "pending": pending}
@@ -147,14 +166,27 @@ def _resubmission(request: HttpRequest) -> bool:
 def _over_limits(request: HttpRequest) -> tuple[str, int] | None:
     """The refusal (message, seconds to wait) when a daily limit is reached (bad-inputs 16), else None:
     per account (a rolling 24 hours; staff see the count for Art. 35), then per client address (a
-    Beijing calendar day, :mod:`gongkai.applications.limits`)."""
-    since = timezone.now() - timedelta(days=1)
-    count = Application.objects.filter(account_id=request.user.pk, submitted_at__gte=since).count()
-    if count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT:
-        return _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"), 86400
+    Beijing calendar day, :mod:`gongkai.applications.limits`). An early answer: both are checked again
+    when filing (the account's under a lock on its row, the address's by taking a use atomically)."""
+    if _account_limit_reached(request):
+        return _account_limit_refusal()
     if limits.reached(request):
         return _address_limit_refusal()
     return None
+
+
+class _AccountLimit(Exception):
+    """The account's daily limit, found reached when checked again under its row lock."""
+
+
+def _account_limit_reached(request: HttpRequest) -> bool:
+    since = timezone.now() - timedelta(days=1)
+    count = Application.objects.filter(account_id=request.user.pk, submitted_at__gte=since).count()
+    return count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT
+
+
+def _account_limit_refusal() -> tuple[str, int]:
+    return _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"), 86400
 
 
 def _address_limit_refusal() -> tuple[str, int]:

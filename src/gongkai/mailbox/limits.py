@@ -3,7 +3,7 @@
 The IP address is personal data: the cache key holds a keyed hash of it, never the address. The
 limits are settings (``GONGKAI_MAILBOX_DAILY_LIMIT``: letters per IP per day, default 10;
 ``GONGKAI_MAILBOX_LOOKUP_LIMIT``: query-code lookups per IP per day, default 30, which also makes
-guessing codes hopeless).
+guessing codes hopeless; 0 = no limit).
 
 :func:`reached` answers early (before the form is read); :func:`take` is the count that holds: one use
 is taken in one atomic step before the letter is filed or the code looked up, and given back when the
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from gongkai.orgs.throttle import daily_give_back, daily_take, daily_used
+from gongkai.orgs.throttle import Taken, daily_give_back, daily_take, daily_used
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -37,16 +37,18 @@ def used(kind: str, ip: str) -> int:
 
 
 def reached(kind: str, ip: str) -> bool:
-    """True when ``ip`` has used up today's allowance of ``kind`` ("submit" or "lookup")."""
-    return used(kind, ip) >= _limit(kind)
+    """True when ``ip`` has used up today's allowance of ``kind`` ("submit" or "lookup"); a limit of 0
+    means no limit, as for the online applications."""
+    limit = _limit(kind)
+    return limit > 0 and used(kind, ip) >= limit
 
 
-def take(kind: str, ip: str) -> bool:
+def take(kind: str, ip: str) -> Taken | None:
     """Take one of today's uses in one atomic step (requests at the same instant cannot all pass a check
-    made before any of them is counted); False when none is left."""
+    made before any of them is counted); None when none is left."""
     return daily_take("mailbox-" + kind, ip, _limit(kind))
 
 
-def give_back(kind: str, ip: str) -> None:
+def give_back(taken: Taken) -> None:
     """The action that took a use did not happen (the letter was refused): return it."""
-    daily_give_back("mailbox-" + kind, ip)
+    daily_give_back(taken)

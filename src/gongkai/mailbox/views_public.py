@@ -103,7 +103,8 @@ def write(request: HttpRequest, code: str, box_id: int) -> HttpResponse:
         if limits.reached("submit", ip):
             return _over_the_daily_limit(request, agency, box, form)
         if form.is_valid():
-            if not limits.take("submit", ip):  # the last use went to a letter sent at the same instant
+            taken = limits.take("submit", ip)
+            if taken is None:  # the last use went to a letter sent at the same instant
                 return _over_the_daily_limit(request, agency, box, form)
             data = form.cleaned_data
             try:
@@ -114,7 +115,7 @@ def write(request: HttpRequest, code: str, box_id: int) -> HttpResponse:
                     token=data.get("token") or None,
                 )
             except BaseException as exc:
-                limits.give_back("submit", ip)
+                limits.give_back(taken)
                 if not isinstance(exc, ValidationError):
                     raise
                 for message in exc.messages:
@@ -159,7 +160,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         ip = limits.client_ip(request)
-        if form.is_valid() and limits.take("lookup", ip):
+        if form.is_valid() and limits.take("lookup", ip) is not None:
             letter = services.letter_by_code(form.cleaned_data["code"])
             searched = True
         elif form.is_valid() or limits.reached("lookup", ip):

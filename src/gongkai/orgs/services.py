@@ -22,6 +22,13 @@ from gongkai.orgs.models import (
 
 
 @transaction.atomic
+def lock_account(account: Any) -> None:
+    """Lock an account's row until the end of the current transaction (``SELECT … FOR UPDATE``): checks of
+    what the account did in the last day (a daily limit, an upload quota) followed by the new action then
+    run one account-request after the other. On SQLite the IMMEDIATE transaction already does."""
+    list(User.objects.select_for_update().filter(pk=account.pk).values_list("pk", flat=True))
+
+
 def membership_grant(
     *, user: User, agency: Agency, role: str, unit: Unit | None = None, by: Any = None
 ) -> Membership:

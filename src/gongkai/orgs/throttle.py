@@ -189,9 +189,7 @@ def daily_used(scope: str, ip: str) -> int:
     return int(django_cache.get(_daily_key(scope, ip), 0))
 
 
-def daily_count(scope: str, ip: str) -> int:
-    """Count one more use of ``scope`` from ``ip`` today; returns the new count."""
-    key = _daily_key(scope, ip)
+def _increment(key: str) -> int:
     django_cache.add(key, 0, timeout=DAY + 60)
     try:
         return int(django_cache.incr(key))
@@ -200,24 +198,33 @@ def daily_count(scope: str, ip: str) -> int:
         return 1
 
 
-def daily_take(scope: str, ip: str, limit: int) -> bool:
+@dataclass(frozen=True)
+class Taken:
+    """One use taken by :func:`daily_take`: the day's counter it was taken from and the count after it."""
+
+    key: str
+    count: int
+
+
+def daily_take(scope: str, ip: str, limit: int) -> Taken | None:
     """Take one of today's ``limit`` uses of ``scope`` for ``ip`` in one atomic step (the cache's
     increment), so that requests arriving at the same instant cannot all pass a check made before any of
-    them is counted. False (and nothing taken) when the allowance is used up; ``limit`` 0 = no limit,
-    still counted. Give it back with :func:`daily_give_back` when the action then does not happen."""
-    value = daily_count(scope, ip)
-    if limit > 0 and value > limit:
-        daily_give_back(scope, ip)
-        return False
-    return True
-
-
-def daily_give_back(scope: str, ip: str) -> None:
-    """Return a use taken by :func:`daily_take` (the action failed or was refused afterwards)."""
+    them is counted. None (and nothing taken) when the allowance is used up; ``limit`` 0 = no limit,
+    still counted. Return it with :func:`daily_give_back` when the action then does not happen."""
     key = _daily_key(scope, ip)
+    value = _increment(key)
+    if limit > 0 and value > limit:
+        daily_give_back(Taken(key, value))
+        return None
+    return Taken(key, value)
+
+
+def daily_give_back(taken: Taken) -> None:
+    """Return a use taken by :func:`daily_take` to the counter it came from (also after midnight: the
+    new day's counter is not touched)."""
     try:
-        if int(django_cache.decr(key)) < 0:
-            django_cache.set(key, 0, timeout=DAY + 60)
+        if int(django_cache.decr(taken.key)) < 0:
+            django_cache.set(taken.key, 0, timeout=DAY + 60)
     except ValueError:  # expired meanwhile: nothing to give back
         pass
 

@@ -84,7 +84,10 @@ def yuan_text(amount: Decimal) -> str:
 
 
 def _agencies(agencies: Agencies) -> list[Agency]:
-    return [agencies] if isinstance(agencies, Agency) else list(agencies)
+    """One agency or several, each once (a roll-up never counts an agency twice)."""
+    if isinstance(agencies, Agency):
+        return [agencies]
+    return list({a.pk: a for a in agencies}.values())
 
 
 def _who(agencies: list[Agency]) -> str:
@@ -271,13 +274,13 @@ class ApplicationsTrend:
     total of that agency's latest published report for the year when there is one (what the public has
     read, hand-entered cells included: the figure for years before Gongkai when no ledger was imported),
     else the records (imported ledgers included). On-site consultations are in no report table: the
-    three-year on-site total is given only when no year's count came from a report.
+    three-year on-site total is known (not None) only when no year's count came from a report.
     """
 
     year: int
     years: list[YearCount]
     total: int
-    on_site_total: int
+    on_site_total: int | None
     average: int
     change: int
     change_share: Decimal | None
@@ -316,8 +319,7 @@ def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
                 received, on_site = received + row.get(f"n{y}", 0), on_site + row.get(f"s{y}", 0)
         years.append(YearCount(y, received, on_site, tuple(from_reports)))
     total = sum(y.received for y in years)
-    on_site_total = sum(y.on_site for y in years)
-    on_site_known = not any(y.reported for y in years)
+    on_site_total = None if any(y.reported for y in years) else sum(y.on_site for y in years)
     average = int((Decimal(total) / 3).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     this, previous = years[-1], years[-2]
     change = this.received - previous.received
@@ -333,7 +335,7 @@ def applications_trend(agencies: Agencies, year: int) -> ApplicationsTrend:
         if change_share is not None:
             sentence += f"（{grew}{percent_text(change_share)}）"
     sentence += f"；{year - 2}—{year}年共收到申请{total}件"
-    if on_site_total and on_site_known:
+    if on_site_total:
         sentence += f"（包括现场资料查询{on_site_total}件）"
     sentence += f"，年均收到申请{average}件。"
     return ApplicationsTrend(year, years, total, on_site_total, average, change, change_share, sentence)

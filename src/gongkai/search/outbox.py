@@ -76,7 +76,8 @@ def save_entries(docs: list[documents.IndexDoc], norm: Any) -> None:
     """Write many database copies in one statement (insert, or update the row with the same key): what
     :func:`save_entry` does one row at a time, for ``gongkai reindex``."""
     now = timezone.now()
-    rows = [SearchEntry(key=d.key, **_entry_fields(d, norm), written_at=now) for d in docs]
+    latest = {d.key: d for d in docs}  # one row per key (PostgreSQL refuses to update a row twice)
+    rows = [SearchEntry(key=key, **_entry_fields(d, norm), written_at=now) for key, d in latest.items()]
     SearchEntry.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["key"], update_fields=list(ENTRY_FIELDS)
     )

@@ -26,8 +26,7 @@ def reindex(*, progress: Callable[[int], None] | None = None, workers: int | Non
     def batches() -> Iterator[list[IndexDoc]]:
         nonlocal written
         for batch in documents.iterate():
-            with transaction.atomic():
-                outbox.save_entries(batch, norm)
+            outbox.save_entries(batch, norm)  # one statement: its own transaction
             written += len(batch)
             yield batch
 
