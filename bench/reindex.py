@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -147,20 +145,9 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL database at the end")
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="gk_bench_reindex_"))
-    cleanup = report_bench.setup_django(args, tmp, PG_NAME)
-    os.environ["GONGKAI_SEARCH_INDEX"] = str(tmp / "index")
-    os.environ.setdefault("GONGKAI_DEBUG", "0")  # as in production: Django logs no SQL
-    try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", interactive=False, verbosity=0)
-        run(args)
-    finally:
-        cleanup()
-        shutil.rmtree(tmp, ignore_errors=True)
+    # as in production, Django logs no SQL
+    env = {"GONGKAI_SEARCH_INDEX": "{tmp}/index", "GONGKAI_DEBUG": "0"}
+    report_bench.in_throwaway_database(args, "gk_bench_reindex_", run, PG_NAME, env)
 
 
 if __name__ == "__main__":

@@ -488,8 +488,22 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="gk_bench_report_"))
-    cleanup = setup_django(args, tmp)
+    in_throwaway_database(args, "gk_bench_report_", run)
+
+
+def in_throwaway_database(
+    args: argparse.Namespace,
+    prefix: str,
+    run: Callable[[argparse.Namespace], None],
+    name: str = PG_NAME,
+    env: dict[str, str] | None = None,
+) -> None:
+    """``run(args)`` with Django set up on a fresh, migrated database (:func:`setup_django`; ``env`` are
+    further variables, a temporary directory's path in place of ``{tmp}``), removed afterwards."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    cleanup = setup_django(args, tmp, name)
+    for key, value in (env or {}).items():
+        os.environ.setdefault(key, value.replace("{tmp}", str(tmp)))
     try:
         import django
         from django.core.management import call_command

@@ -47,16 +47,23 @@ def _file(c: Client, identity, agency, text: str, token: str | None = None):
     return c.post(url, data), data
 
 
-def test_a_third_account_behind_the_same_address_gets_429_and_keeps_its_draft(tree):
-    agency = tree["province"]
+def _third_after_two(agency, text: str):
+    """Two accounts behind HOME file one application each; a third tries to file ``text``: 429 with the
+    Chinese message and the text kept. Returns the third client, its identity and the response."""
     for n in (1, 2):
         c, identity = _client()
         assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
     c, identity = _client()
-    r, _data = _file(c, identity, agency, "长沙县黄花镇2019年征地批复")
+    r, _data = _file(c, identity, agency, text)
     body = r.content.decode()
     assert r.status_code == 429
-    assert "今天从您的网络提交的申请已达到上限" in body and "长沙县黄花镇2019年征地批复" in body
+    assert "今天从您的网络提交的申请已达到上限" in body and text in body
+    return c, identity, r
+
+
+def test_a_third_account_behind_the_same_address_gets_429_and_keeps_its_draft(tree):
+    agency = tree["province"]
+    c, identity, r = _third_after_two(agency, "长沙县黄花镇2019年征地批复")
     assert 0 < int(r["Retry-After"]) <= 86401 and int(r["Retry-After"]) == pytest.approx(
         limits.retry_after(), abs=5
     )
@@ -131,14 +138,8 @@ def test_forms_arriving_at_the_same_instant_cannot_pass_the_limit_together(tree,
     with its draft, and nothing more is filed."""
     agency = tree["province"]
     monkeypatch.setattr(limits, "reached", lambda request: False)
-    for n in (1, 2):
-        c, identity = _client()
-        assert _file(c, identity, agency, f"第{n}件")[0].status_code == 302
-    c, identity = _client()
-    r, _data = _file(c, identity, agency, "同一时刻的第三件")
-    body = r.content.decode()
-    assert r.status_code == 429 and int(r["Retry-After"]) > 0
-    assert "今天从您的网络提交的申请已达到上限" in body and "同一时刻的第三件" in body
+    _c, _identity, r = _third_after_two(agency, "同一时刻的第三件")
+    assert int(r["Retry-After"]) > 0
     assert Application.objects.count() == 2
     assert daily_used(limits.SCOPE, HOME) == 2  # the refused one gave its use back
 

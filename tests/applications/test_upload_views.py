@@ -68,14 +68,20 @@ def apply_with(c: Client, tree, identity, token: str, data: bytes, description: 
     )
 
 
-def test_over_the_quota_is_a_form_error_keeping_the_draft_and_storing_nothing(tree, tmp_path, settings):
+def _first_file_stored(tree, tmp_path, settings):
+    """An applicant who filed with one file, the quota leaving no room for ``second``: (client, identity,
+    the file that no longer fits, the files stored so far)."""
     settings.MEDIA_ROOT = tmp_path
     first, second = png(10, 10), png(20, 20)
     settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(first) + len(second) - 1
     identity = ApplicantFactory()
     c = login(identity.account)
     assert apply_with(c, tree, identity, "q1", first).status_code == 302
-    stored = {p for p in Path(tmp_path).rglob("*") if p.is_file()}
+    return c, identity, second, {p for p in Path(tmp_path).rglob("*") if p.is_file()}
+
+
+def test_over_the_quota_is_a_form_error_keeping_the_draft_and_storing_nothing(tree, tmp_path, settings):
+    c, identity, second, stored = _first_file_stored(tree, tmp_path, settings)
 
     r = apply_with(c, tree, identity, "q2", second, description="第二件申请：土地征收补偿方案")
     body = r.content.decode()
@@ -117,13 +123,7 @@ def test_filing_checks_the_quota_again_after_the_form_check_passed(tree, tmp_pat
     one that would pass the quota: a form error, the draft kept, no application, nothing stored."""
     from gongkai.applications import quota
 
-    settings.MEDIA_ROOT = tmp_path
-    first, second = png(10, 10), png(20, 20)
-    settings.GONGKAI_UPLOAD_QUOTA_BYTES = len(first) + len(second) - 1
-    identity = ApplicantFactory()
-    c = login(identity.account)
-    assert apply_with(c, tree, identity, "r1", first).status_code == 302
-    stored = {p for p in Path(tmp_path).rglob("*") if p.is_file()}
+    c, identity, second, stored = _first_file_stored(tree, tmp_path, settings)
 
     monkeypatch.setattr(quota, "check_quota", lambda account, size: None)
     r = apply_with(c, tree, identity, "r2", second, description="同一时刻的第二件申请")
