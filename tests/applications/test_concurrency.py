@@ -92,20 +92,27 @@ def registered(office) -> Application:
     )
 
 
-@pytest.fixture
-def slow_first_record(monkeypatch):
-    """The first case event written waits a moment inside its transaction: the row lock taken by its
-    UPDATE is held while the other thread runs into it (a real overlap, not two turns)."""
-    original = services._record
+def slow_first_call(monkeypatch, owner: Any, name: str, seconds: float) -> None:
+    """The first call of ``owner.name`` (in whichever thread) waits ``seconds`` before it runs: whatever
+    lock its transaction holds is held while the other thread runs into it (a real overlap, not two
+    turns)."""
+    original = getattr(owner, name)
     first = threading.Event()
 
-    def record(*args: Any, **kwargs: Any) -> Any:
+    def slowed(*args: Any, **kwargs: Any) -> Any:
         if not first.is_set():
             first.set()
-            time.sleep(0.5)
+            time.sleep(seconds)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_record", record)
+    monkeypatch.setattr(owner, name, slowed)
+
+
+@pytest.fixture
+def slow_first_record(monkeypatch):
+    """The first case event written waits a moment inside its transaction (the row lock taken by its
+    UPDATE is held meanwhile)."""
+    slow_first_call(monkeypatch, services, "_record", 0.5)
 
 
 # --- two staff, one case --------------------------------------------------------------------------------
@@ -118,15 +125,16 @@ def test_two_staff_acting_at_once_through_the_services(office, slow_first_record
         applicant=ApplicantFactory(), agency=office["agency"], data={"description": "征地批复"}
     )
     today = timezone.localdate()
+    # Both people opened the case before either acted (loaded here, not in the threads: a thread started
+    # late on a busy machine would otherwise read the other's result and never be stale).
+    seen_by_clerk, seen_by_clerk2 = Application.objects.get(pk=app.pk), Application.objects.get(pk=app.pk)
 
     def accept() -> Any:
-        return services.application_accept(
-            application=Application.objects.get(pk=app.pk), accepted_on=today, by=office["clerk"]
-        )
+        return services.application_accept(application=seen_by_clerk, accepted_on=today, by=office["clerk"])
 
     def discard() -> Any:
         return services.application_discard(
-            application=Application.objects.get(pk=app.pk), reason="申请内容不明确", by=office["clerk2"]
+            application=seen_by_clerk2, reason="申请内容不明确", by=office["clerk2"]
         )
 
     results = in_threads(accept, discard)
@@ -236,16 +244,7 @@ def test_two_uploads_of_one_account_at_the_same_moment_stay_within_its_quota(
 
     settings.MEDIA_ROOT = tmp_path
     settings.GONGKAI_UPLOAD_QUOTA_BYTES = 2 * len(PDF) - 1
-    original = uploads.store
-    first_store = threading.Event()
-
-    def slow_store(*args: Any, **kwargs: Any) -> Any:
-        if not first_store.is_set():
-            first_store.set()
-            time.sleep(0.7)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(uploads, "store", slow_store)
+    slow_first_call(monkeypatch, uploads, "store", 0.7)
     identity = ApplicantFactory()
     a, b = login(identity.account), login(identity.account)
     # Two agencies: the two filings share no number sequence row, so only the account's lock orders them.
