@@ -4,6 +4,9 @@ PostgreSQL (CI runs the suite on both)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -166,3 +169,23 @@ def test_save_entries_is_one_statement_per_batch(corpus, django_assert_max_num_q
     with django_assert_max_num_queries(1):
         outbox.save_entries(docs, norm)
     assert SearchEntry.objects.count() == len(docs) == 4
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["tantivy", "database"])
+def test_did_you_mean_when_the_typo_matches_loosely_more_than_the_word(corpus, desk, monkeypatch, fallback):
+    """征地拆前: 拆前 is no word, so the query asks for 征地, 拆 and 前 anywhere, which documents that only
+    mention them apart satisfy; the word the typo sounds like (征地拆迁) is in fewer documents, yet it is
+    what the citizen meant (as on the demo portal, where the annual reports matched the typo)."""
+    from tests.publishing.test_publishing import make, publish
+
+    for n in range(3):
+        item = make(
+            desk, f"征地工作动态{n}", formed=date(2025, 4, 1), body="<p>拆除违法建筑前，先行公告。</p>"
+        )
+        publish(desk, item, datetime(2025, 4, 5, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    outbox.process_all()
+    if fallback:
+        monkeypatch.setattr(engine, "use_index", lambda: None)
+    results = engine.search("征地拆前")
+    assert results.count == 3 and results.suggestion == "征地拆迁"
+    assert engine.search("征地拆迁").count == 1

@@ -268,7 +268,13 @@ def suggestion(q: str, parsed: ParsedQuery, norm: Normaliser, count: int, index:
         return None
     better = norm.parse(corrected)
     found = index.count(better, norm) if index is not None else _db_query(better).count()
-    return corrected if found > count else None
+    if found > count:
+        return corrected
+    # A typed span that is no word falls apart into single characters, which documents that only mention
+    # them apart satisfy (征地拆前 → 征地, 拆, 前): more hits than the word it sounds like, none of them
+    # what was meant. Then the word is suggested whenever it is found at all.
+    loose = {u.text for u in parsed.units if len(u.text) == 1} - {u.text for u in better.units}
+    return corrected if found and loose else None
 
 
 # --- the database fallback -----------------------------------------------------------------------------
