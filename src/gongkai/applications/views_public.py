@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.applications import forms, limits, services
@@ -20,7 +17,7 @@ from gongkai.applications.models import Application
 from gongkai.core.uploads import UploadRejected
 from gongkai.orgs import policy
 from gongkai.orgs.models import Agency, Applicant, UserKind
-from gongkai.orgs.services import lock_account
+from gongkai.orgs.throttle import given_back_on_failure
 
 
 def _require_applicant(request: HttpRequest) -> None:
@@ -54,13 +51,11 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
         if not again:
             taken = limits.take(request)
             if taken is None:  # the last use went to a form sent at the same instant
-                return _refused(request, form, agency, *_address_limit_refusal())
+                return _refused(request, form, agency, *limits.address_refusal())
         try:
-            with transaction.atomic():
-                if not again:  # the account's daily count, again under its row lock (forms at one instant)
-                    lock_account(request.user)
-                    if _account_limit_reached(request):
-                        raise _AccountLimit
+            with given_back_on_failure(taken), transaction.atomic():
+                if not again:
+                    limits.check_account_locked(request.user)
                 application = services.application_submit_online(
                     applicant=data["applicant"],
                     agency=agency,
@@ -69,26 +64,24 @@ def apply_online(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 if upload and not application.attachments.exists():
                     services.attach(application=application, upload=upload, kind="identity", by=request.user)
-        except BaseException as exc:
-            if taken is not None:
-                limits.give_back(taken)
-            if isinstance(exc, _AccountLimit):
-                return _refused(request, form, agency, *_account_limit_refusal())
-            if isinstance(exc, UploadRejected):  # the account's quota, checked again under its lock
-                if kept:  # the copy kept from an earlier try: dropped, so the next try files without it
-                    _drop_pending_upload(request)
-                    text = _(
-                        "此前保留的身份证明文件未被接收，已删除：%(reason)s"
-                        "您可以重新选择文件，或不附文件提交。"
-                    )
-                    form.add_error("identity_copy", text % {"reason": exc})
-                else:
-                    form.add_error("identity_copy", str(exc))
-                messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
-                pending = request.session.get(PENDING_KEY)
-                context = {"form": form, "agency": agency, "pending": pending}
-                return render(request, "applications/public/apply.html", context)
-            raise
+        except limits.AccountLimitReached:
+            return _refused(request, form, agency, *limits.account_refusal())
+        except UploadRejected as exc:  # the account's quota, checked again under its lock
+            if kept:  # the copy kept from an earlier try: dropped, so the next try files without it
+                _drop_pending_upload(request)
+                text = _(
+                    "此前保留的身份证明文件未被接收，已删除：%(reason)s您可以重新选择文件，或不附文件提交。"
+                )
+                form.add_error("identity_copy", text % {"reason": exc})
+            else:
+                form.add_error("identity_copy", str(exc))
+            messages.error(request, _("请按提示修改，您填写的内容都保留在表单中。"))
+            pending = request.session.get(PENDING_KEY)
+            return render(
+                request,
+                "applications/public/apply.html",
+                {"form": form, "agency": agency, "pending": pending},
+            )
         _drop_pending_upload(request)
         return redirect("applications_public:detail", public_id=application.public_id)
     if request.method == "POST":
@@ -168,30 +161,11 @@ def _over_limits(request: HttpRequest) -> tuple[str, int] | None:
     per account (a rolling 24 hours; staff see the count for Art. 35), then per client address (a
     Beijing calendar day, :mod:`gongkai.applications.limits`). An early answer: both are checked again
     when filing (the account's under a lock on its row, the address's by taking a use atomically)."""
-    if _account_limit_reached(request):
-        return _account_limit_refusal()
+    if limits.account_limit_reached(request.user):
+        return limits.account_refusal()
     if limits.reached(request):
-        return _address_limit_refusal()
+        return limits.address_refusal()
     return None
-
-
-class _AccountLimit(Exception):
-    """The account's daily limit, found reached when checked again under its row lock."""
-
-
-def _account_limit_reached(request: HttpRequest) -> bool:
-    since = timezone.now() - timedelta(days=1)
-    count = Application.objects.filter(account_id=request.user.pk, submitted_at__gte=since).count()
-    return count >= settings.GONGKAI_DAILY_APPLICATION_LIMIT
-
-
-def _account_limit_refusal() -> tuple[str, int]:
-    return _("您今天提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。"), 86400
-
-
-def _address_limit_refusal() -> tuple[str, int]:
-    text = _("今天从您的网络提交的申请已达到上限，请明天再提交。您填写的内容保留在下面的表单中。")
-    return text, limits.retry_after()
 
 
 @login_required

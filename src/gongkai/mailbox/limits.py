@@ -7,7 +7,7 @@ guessing codes hopeless; 0 = no limit).
 
 :func:`reached` answers early (before the form is read); :func:`take` is the count that holds: one use
 is taken in one atomic step before the letter is filed or the code looked up, and given back when the
-letter is then refused.
+letter is then refused (:func:`gongkai.orgs.throttle.given_back_on_failure`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from gongkai.orgs.throttle import Taken, daily_give_back, daily_take, daily_used
+from gongkai.orgs.throttle import Taken, daily_take, daily_used
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -47,8 +47,3 @@ def take(kind: str, ip: str) -> Taken | None:
     """Take one of today's uses in one atomic step (requests at the same instant cannot all pass a check
     made before any of them is counted); None when none is left."""
     return daily_take("mailbox-" + kind, ip, _limit(kind))
-
-
-def give_back(taken: Taken) -> None:
-    """The action that took a use did not happen (the letter was refused): return it."""
-    daily_give_back(taken)

@@ -18,7 +18,7 @@ from gongkai.core.pagecache import public_page
 from gongkai.mailbox import forms, limits, services
 from gongkai.mailbox.models import Box, BoxKind, Letter
 from gongkai.orgs.models import Agency, UserKind
-from gongkai.orgs.throttle import seconds_until_midnight
+from gongkai.orgs.throttle import given_back_on_failure, seconds_until_midnight
 
 RECEIPTS_KEY = "gongkai_mailbox_receipts"
 PAGE_SIZE = 10
@@ -108,16 +108,14 @@ def write(request: HttpRequest, code: str, box_id: int) -> HttpResponse:
                 return _over_the_daily_limit(request, agency, box, form)
             data = form.cleaned_data
             try:
-                letter = services.letter_submit(
-                    box=box,
-                    data=data,
-                    account=user if is_public_account else None,
-                    token=data.get("token") or None,
-                )
-            except BaseException as exc:
-                limits.give_back(taken)
-                if not isinstance(exc, ValidationError):
-                    raise
+                with given_back_on_failure(taken):
+                    letter = services.letter_submit(
+                        box=box,
+                        data=data,
+                        account=user if is_public_account else None,
+                        token=data.get("token") or None,
+                    )
+            except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
             else:

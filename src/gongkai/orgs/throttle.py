@@ -30,6 +30,8 @@ import ipaddress
 import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -217,6 +219,17 @@ def daily_take(scope: str, ip: str, limit: int) -> Taken | None:
         daily_give_back(Taken(key, value))
         return None
     return Taken(key, value)
+
+
+@contextmanager
+def given_back_on_failure(taken: Taken | None) -> Iterator[None]:
+    """Run the action a use was taken for: if it raises (refused, failed), the use is given back."""
+    try:
+        yield
+    except BaseException:
+        if taken is not None:
+            daily_give_back(taken)
+        raise
 
 
 def daily_give_back(taken: Taken) -> None:
