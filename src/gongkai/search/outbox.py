@@ -66,20 +66,19 @@ def save_entry(doc: documents.IndexDoc, norm: Any) -> None:
     )
 
 
-ENTRY_FIELDS = (
-    *("type", "title", "url", "agency", "agency_name", "agencies", "category", "status", "day", "year"),
-    *("text", "pinyin", "written_at"),
-)
-
-
 def save_entries(docs: list[documents.IndexDoc], norm: Any) -> None:
     """Write many database copies in one statement (insert, or update the row with the same key): what
     :func:`save_entry` does one row at a time, for ``gongkai reindex``."""
     now = timezone.now()
     latest = {d.key: d for d in docs}  # one row per key (PostgreSQL refuses to update a row twice)
-    rows = [SearchEntry(key=key, **_entry_fields(d, norm), written_at=now) for key, d in latest.items()]
+    values = {key: {**_entry_fields(d, norm), "written_at": now} for key, d in latest.items()}
+    if not values:
+        return
     SearchEntry.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["key"], update_fields=list(ENTRY_FIELDS)
+        [SearchEntry(key=key, **fields) for key, fields in values.items()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=list(next(iter(values.values()))),  # every field _entry_fields fills, never a copy
     )
 
 
